@@ -1,0 +1,56 @@
+"""Vaalikone: a voting advice application built on the election goals of social and health organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from vaalikone import config as config_module
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, database, translations, blueprints, errors, commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+    )
+    config_module.configure(app, config)
+    from vaalikone import auth, db, errors, i18n, pages, security
+
+    i18n.init_app(app)
+    pages.init_app(app)
+    db.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    add_blueprints(app)
+    errors.init_app(app)
+    add_commands(app)
+    return app
+
+
+def add_blueprints(app: Flask) -> None:
+    """One blueprint per audience: voters, candidates, organisations, administrators, and the JSON API."""
+    from vaalikone.admin.routes import bp as admin_bp
+    from vaalikone.api.routes import bp as api_bp
+    from vaalikone.auth import bp as auth_bp
+    from vaalikone.candidate.routes import bp as candidate_bp
+    from vaalikone.organisation.routes import bp as organisation_bp
+    from vaalikone.voter.routes import bp as voter_bp
+
+    app.register_blueprint(voter_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(candidate_bp, url_prefix="/ehdokas")
+    app.register_blueprint(organisation_bp, url_prefix="/jarjesto")
+    app.register_blueprint(admin_bp, url_prefix="/yllapito")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def add_commands(app: Flask) -> None:
+    """CLI commands live beside the code they drive; each module registers its own."""
+    from vaalikone import commands
+
+    commands.init_app(app)

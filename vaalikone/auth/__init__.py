@@ -1,0 +1,75 @@
+"""Accounts for candidates, organisations and administrators (voters never have one): Flask-Login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort
+from flask_login import LoginManager, UserMixin, current_user
+
+from vaalikone.db import get_db
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.session_protection = "strong"
+
+
+@dataclass
+class User(UserMixin):
+    """A logged-in person: role decides which blueprint they may use."""
+
+    id: int
+    email: str
+    role: str
+    candidate_id: int | None = None
+    organisation_id: str | None = None
+    active: int = 1
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> User:
+        return cls(
+            id=row["id"], email=row["email"], role=row["role"], candidate_id=row["candidate_id"],
+            organisation_id=row["organisation_id"], active=row["active"],
+        )
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    rows = list(get_db().query("SELECT * FROM user WHERE id = ?", [user_id]))
+    return User.from_row(rows[0]) if rows else None
+
+
+def role_required(*roles: str) -> Callable:
+    """Only logged-in users of these roles get through: others are sent to log in, or refused (403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+
+
+from vaalikone.auth.routes import bp  # noqa: E402  (the blueprint needs the manager above)
+
+__all__ = ["User", "bp", "load_user", "login_manager", "role_required"]

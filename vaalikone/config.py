@@ -1,0 +1,67 @@
+"""Configuration: defaults < instance/config.py < VAALIKONE_* environment variables < create_app(config)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+DEFAULTS: dict[str, Any] = {
+    "QUESTIONS_DIR": str(PROJECT_DIR / "questions"),
+    "BABEL_DEFAULT_LOCALE": "fi",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+    "LANGUAGES": ["fi", "sv", "en"],
+    # Voter answers travel in POST bodies; a generous cap still stops abuse.
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "INVITATION_DAYS": 14,
+    "RESULTS_PAGE_SIZE": 20,
+}
+
+
+def _from_env(value: str) -> Any:
+    """Environment values are JSON when they parse as JSON (true, 5, [..]), plain strings otherwise."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _secret_key(instance_path: Path) -> str:
+    """A key generated once and kept in instance/, so every worker and restart signs alike."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Apply the configuration layers in order of precedence."""
+    instance_path = Path(app.instance_path)
+    app.config.from_mapping(DEFAULTS)
+    app.config["DATABASE"] = str(instance_path / "vaalikone.db")
+    app.config.from_pyfile("config.py", silent=True)
+    for name, value in os.environ.items():
+        if name.startswith("VAALIKONE_") and name != "VAALIKONE_DATABASE":
+            app.config[name.removeprefix("VAALIKONE_")] = _from_env(value)
+    if os.environ.get("VAALIKONE_DATABASE"):
+        app.config["DATABASE"] = os.environ["VAALIKONE_DATABASE"]
+    if overrides:
+        app.config.from_mapping(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance_path)

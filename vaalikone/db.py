@@ -1,0 +1,59 @@
+"""The database: one SQLite file through sqlite-utils, a connection per request, versioned migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from flask import Flask, current_app, g
+
+from vaalikone.migrations import apply_migrations
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open the file with the settings every connection needs: WAL, a busy timeout, foreign keys."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # Writers wait for each other instead of failing: the answer deadline brings many at once.
+    conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 15000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    db = sqlite_utils.Database(conn)
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    return db
+
+
+def get_db() -> sqlite_utils.Database:
+    """The request's database connection, opened on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+def init_db(app: Flask) -> None:
+    """Bring the schema up to date and load the reference data and question bank into it."""
+    from vaalikone import reference
+
+    db = connect(app.config["DATABASE"])
+    try:
+        apply_migrations(db)
+        reference.sync(db, app.extensions["vaalikone.bank"])
+    finally:
+        db.conn.close()
+
+
+def init_app(app: Flask) -> None:
+    """Load the question bank (a broken file stops start-up), migrate, and register teardown."""
+    from vaalikone.questions import load_bank
+
+    app.extensions["vaalikone.bank"] = load_bank(Path(app.config["QUESTIONS_DIR"]))
+    app.teardown_appcontext(close_db)
+    init_db(app)

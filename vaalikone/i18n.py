@@ -1,0 +1,158 @@
+"""Languages: Finnish (source), Swedish and English; locale choice, Babel formatting, catalog commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po, write_po
+from flask import Flask, request
+from flask_babel import Babel, format_decimal, format_percent, get_locale
+
+from vaalikone.config import PACKAGE_DIR, PROJECT_DIR
+
+LANGUAGES = ("fi", "sv", "en")
+LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+# One catalog per area (see babel/README.md); the order only matters for duplicate msgids.
+DOMAINS = ("messages", "voter", "candidate", "admin", "organisation")
+TRANSLATIONS_DIR = PACKAGE_DIR / "translations"
+KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2"]
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """A ?lang= choice wins, then the remembered cookie, then Finnish."""
+    for candidate in (request.args.get("lang"), request.cookies.get("lang")):
+        if candidate in LANGUAGES:
+            return candidate
+    return "fi"
+
+
+def current_language() -> str:
+    """The active language code (fi, sv or en)."""
+    return str(get_locale() or "fi")
+
+
+def localized(row: dict, field: str, lang: str | None = None) -> str:
+    """row[field_<lang>], falling back to Finnish, the source language, when a translation is missing."""
+    lang = lang or current_language()
+    return row.get(f"{field}_{lang}") or row.get(f"{field}_fi") or ""
+
+
+def percent(value: float | None) -> str:
+    """A match percentage for people: '87 %' in Finnish and Swedish, '87%' in English."""
+    if value is None or value != value:  # NaN: nothing to compare
+        return "–"
+    return format_percent(round(value) / 100)
+
+
+def remember_language(response):
+    """Persist an explicit ?lang= choice in a cookie, so every later page keeps it."""
+    lang = request.args.get("lang")
+    if lang in LANGUAGES and request.cookies.get("lang") != lang:
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(TRANSLATIONS_DIR) for _ in DOMAINS)
+    app.config["BABEL_DOMAIN"] = ";".join(DOMAINS)
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(remember_language)
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["decimal"] = format_decimal
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        localized=localized,
+    )
+    app.cli.add_command(translate)
+
+
+def _pybabel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def _po_path(lang: str, domain: str) -> Path:
+    return TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+@click.group()
+def translate() -> None:
+    """Translation catalogs: update, compile, check."""
+
+
+@translate.command()
+def update() -> None:
+    """Extract messages of every domain, update the fi/sv/en catalogs, and fill Finnish from the source."""
+    for domain in DOMAINS:
+        pot = TRANSLATIONS_DIR / f"{domain}.pot"
+        _pybabel(
+            "extract", "-F", str(PROJECT_DIR / "babel" / f"{domain}.cfg"), *KEYWORDS,
+            "--add-comments", "i18n:", "--sort-by-file", "--no-wrap",
+            "-o", str(pot), str(PROJECT_DIR),
+        )
+        for lang in LANGUAGES:
+            action = "update" if _po_path(lang, domain).exists() else "init"
+            extra = ["--ignore-obsolete", "--no-wrap"] if action == "update" else ["--no-wrap"]
+            _pybabel(action, "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "-D", domain, "-l", lang, *extra)
+        _fill_source_language(_po_path("fi", domain))
+
+
+def _fill_source_language(path: Path) -> None:
+    """Finnish msgids are the Finnish text, so the fi catalog is complete by construction."""
+    with open(path, "rb") as f:
+        catalog = read_po(f, locale="fi")
+    for message in catalog:
+        if not message.id:
+            continue
+        message.flags.discard("fuzzy")
+        if isinstance(message.id, tuple):
+            message.string = tuple(message.id[min(i, 1)] for i in range(catalog.num_plurals))
+        else:
+            message.string = message.id
+    with open(path, "wb") as f:
+        write_po(f, catalog, width=0, sort_by_file=True)
+
+
+@translate.command()
+def compile() -> None:  # noqa: A001 - the command's name is the verb people type
+    """Compile every catalog to .mo files."""
+    for domain in DOMAINS:
+        for lang in LANGUAGES:
+            if _po_path(lang, domain).exists():
+                _pybabel("compile", "-d", str(TRANSLATIONS_DIR), "-D", domain, "-l", lang)
+
+
+def untranslated() -> list[str]:
+    """Every message that is untranslated or fuzzy, as 'lang/domain: msgid' lines."""
+    problems = []
+    for domain in DOMAINS:
+        for lang in LANGUAGES:
+            path = _po_path(lang, domain)
+            if not path.exists():
+                continue
+            with open(path, "rb") as f:
+                catalog = read_po(f, locale=lang)
+            for message in catalog:
+                if not message.id:
+                    continue
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.fuzzy or not all(strings):
+                    problems.append(f"{lang}/{domain}: {message.id!r}")
+    return problems
+
+
+@translate.command()
+def check() -> None:
+    """Fail if any catalog has an untranslated or fuzzy message."""
+    problems = untranslated()
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("All catalogs complete.")

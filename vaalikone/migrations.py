@@ -1,0 +1,175 @@
+"""Schema migrations: named, applied once each, in order, inside a transaction (sqlite-utils Migrations).
+
+A migration that has run is recorded in `_sqlite_migrations`, so applying twice changes nothing.
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("vaalikone")
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT and break the migration's transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_places(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE county (
+            id TEXT PRIMARY KEY, official_code TEXT,
+            name_fi TEXT NOT NULL, name_sv TEXT NOT NULL, name_en TEXT NOT NULL
+        );
+        CREATE TABLE district (
+            id TEXT PRIMARY KEY, number TEXT,
+            name_fi TEXT NOT NULL, name_sv TEXT NOT NULL, name_en TEXT NOT NULL, yle_name TEXT
+        );
+        -- county_id is NULL for Helsinki (it runs health and social services itself) and Åland.
+        CREATE TABLE municipality (
+            code TEXT PRIMARY KEY, name_fi TEXT NOT NULL, name_sv TEXT NOT NULL,
+            county_id TEXT REFERENCES county(id), district_id TEXT REFERENCES district(id),
+            language TEXT, population INTEGER, aland INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+
+
+@migrations()
+def m002_elections(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE election (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('kunta', 'alue', 'eduskunta')),
+            date TEXT NOT NULL, answer_deadline TEXT,
+            name_fi TEXT NOT NULL, name_sv TEXT NOT NULL, name_en TEXT NOT NULL,
+            demo INTEGER NOT NULL DEFAULT 0,
+            source TEXT,              -- attribution shown on every page with imported data
+            published_at TEXT,        -- voters and reports see only published elections
+            data_version INTEGER NOT NULL DEFAULT 0  -- bumped on every answer change: snapshot cache key
+        );
+        CREATE TABLE constituency (
+            id TEXT PRIMARY KEY, election_id TEXT NOT NULL REFERENCES election(id) ON DELETE CASCADE,
+            municipality_code TEXT REFERENCES municipality(code), county_id TEXT REFERENCES county(id),
+            district_id TEXT REFERENCES district(id),
+            name_fi TEXT NOT NULL, name_sv TEXT NOT NULL
+        );
+        CREATE INDEX constituency_election ON constituency(election_id);
+        CREATE TABLE party (
+            id TEXT PRIMARY KEY, abbreviation TEXT,
+            name_fi TEXT NOT NULL, name_sv TEXT NOT NULL, name_en TEXT NOT NULL
+        );
+        CREATE TABLE candidate (
+            id INTEGER PRIMARY KEY,
+            election_id TEXT NOT NULL REFERENCES election(id) ON DELETE CASCADE,
+            constituency_id TEXT NOT NULL REFERENCES constituency(id) ON DELETE CASCADE,
+            party_id TEXT REFERENCES party(id),          -- NULL: independent
+            number INTEGER,                              -- ballot number, unique in a constituency
+            first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+            languages TEXT NOT NULL DEFAULT '["fi"]',   -- JSON list of fi/sv/en
+            email TEXT, intro_fi TEXT, intro_sv TEXT, web_url TEXT,
+            age INTEGER, gender TEXT, elected INTEGER, external_id TEXT,
+            UNIQUE (constituency_id, number)
+        );
+        CREATE INDEX candidate_election ON candidate(election_id, constituency_id);
+        """
+    )
+
+
+@migrations()
+def m003_questions(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE theme (
+            id TEXT PRIMARY KEY, name_fi TEXT NOT NULL, name_sv TEXT NOT NULL, name_en TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        -- kinds: JSON list of election kinds for question-bank statements; NULL for imported ones.
+        -- scale: JSON list of the allowed answer values, e.g. [1,2,3,4,5] or Yle 2023's [1,2,4,5].
+        CREATE TABLE question (
+            id TEXT PRIMARY KEY, theme_id TEXT NOT NULL REFERENCES theme(id),
+            kinds TEXT, scale TEXT NOT NULL DEFAULT '[1,2,3,4,5]', serves INTEGER,
+            text_fi TEXT NOT NULL, text_sv TEXT, text_en TEXT,
+            explainer_fi TEXT, explainer_sv TEXT, explainer_en TEXT,
+            source_file TEXT, source_quote TEXT, position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE election_question (
+            election_id TEXT NOT NULL REFERENCES election(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL REFERENCES question(id),
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (election_id, question_id)
+        );
+        CREATE TABLE answer (
+            candidate_id INTEGER NOT NULL REFERENCES candidate(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL REFERENCES question(id),
+            value INTEGER,            -- on the question's scale; NULL: not answered
+            justification_fi TEXT, justification_sv TEXT,
+            updated_at TEXT,
+            PRIMARY KEY (candidate_id, question_id)
+        );
+        """
+    )
+
+
+@migrations()
+def m004_organisations_and_users(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE organisation (
+            id TEXT PRIMARY KEY, name_fi TEXT NOT NULL, name_sv TEXT NOT NULL, name_en TEXT NOT NULL,
+            scope TEXT NOT NULL DEFAULT 'national' CHECK (scope IN ('national', 'regional')),
+            counties TEXT NOT NULL DEFAULT '[]', municipalities TEXT NOT NULL DEFAULT '[]',
+            seeds TEXT NOT NULL DEFAULT '[]', based_on TEXT
+        );
+        CREATE TABLE organisation_goal (
+            organisation_id TEXT NOT NULL REFERENCES organisation(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL REFERENCES question(id),
+            position INTEGER NOT NULL,    -- the answer that serves the organisation's goal
+            weight REAL NOT NULL DEFAULT 1.0,
+            PRIMARY KEY (organisation_id, question_id)
+        );
+        CREATE TABLE user (
+            id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'candidate', 'organisation')),
+            candidate_id INTEGER REFERENCES candidate(id) ON DELETE CASCADE,
+            organisation_id TEXT REFERENCES organisation(id) ON DELETE CASCADE,
+            active INTEGER NOT NULL DEFAULT 1, created_at TEXT
+        );
+        -- Only a hash of an invitation token is stored: a leaked database cannot be used to log in.
+        CREATE TABLE invitation (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT
+        );
+        CREATE TABLE report_publication (
+            organisation_id TEXT NOT NULL REFERENCES organisation(id) ON DELETE CASCADE,
+            election_id TEXT NOT NULL REFERENCES election(id) ON DELETE CASCADE,
+            slug TEXT NOT NULL UNIQUE, published_at TEXT NOT NULL,
+            PRIMARY KEY (organisation_id, election_id)
+        );
+        """
+    )
+
+
+# Later migration sets (one per area) are applied after the core set, in this order.
+EXTRA_SETS: list[Migrations] = []
+
+
+def apply_migrations(db: sqlite_utils.Database) -> None:
+    """Apply every pending migration; already-applied ones are skipped, so this is idempotent."""
+    migrations.apply(db)
+    for extra in EXTRA_SETS:
+        extra.apply(db)
