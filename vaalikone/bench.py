@@ -1,0 +1,241 @@
+"""Benchmark of the scorer: `python -m vaalikone.bench` prints one plain-text table.
+
+Each row is a function returning Row objects, listed in ROWS, so later work can add rows (real
+election data, report rendering) without touching the rest. Data are synthetic: five-point answers
+drawn with np.random.default_rng(42), about 5 % of them missing. The plain-Python reference
+(tests/scoring_reference.py, importable when run from the repository root) is timed on the same
+data in the same run, so the speed-up column compares like with like.
+
+`--quick` shrinks every size for a smoke run (tests/test_bench.py); its timings mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+import numpy as np
+
+from vaalikone import scoring
+
+SEED = 42
+MISSING_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big each row's problem is and how many times it is timed."""
+
+    questions: int = 30
+    big: int = 40_000  # candidates, a large election searched by one voter
+    constituency: int = 1_500  # candidates, a large municipality
+    runs: int = 200
+    reference_runs: int = 3
+    batch_voters: int = 1_000
+    batch_runs: int = 3
+    election: int = 30_000  # candidates of a whole municipal election
+    constituencies: int = 300
+
+
+QUICK = Sizes(
+    big=2_000,
+    constituency=300,
+    runs=5,
+    reference_runs=1,
+    batch_voters=10,
+    batch_runs=1,
+    election=1_000,
+    constituencies=20,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a median time, optionally against a target and the reference."""
+
+    name: str
+    size: str
+    seconds: float
+    runs: int
+    target: float | None = None  # seconds
+    reference: float | None = None  # seconds, plain Python on the same data
+    note: str = ""
+
+
+def timed(call: Callable[[], object], runs: int, warm_up: bool = True) -> tuple[float, object]:
+    """Median wall time of `runs` calls (after an untimed warm-up call) and the last result."""
+    if warm_up:
+        call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def median_seconds(call: Callable[[], object], runs: int) -> float:
+    """Median wall time of `runs` calls after one untimed warm-up call."""
+    return timed(call, runs)[0]
+
+
+def answers(rng: np.random.Generator, n_candidates: int, n_questions: int) -> np.ndarray:
+    """Normalised five-point answers (k/4) with about 5 % missing."""
+    values = rng.integers(0, 5, (n_candidates, n_questions)) / 4
+    values[rng.random(values.shape) < MISSING_SHARE] = np.nan
+    return values
+
+
+def voter(rng: np.random.Generator, n_questions: int) -> tuple[np.ndarray, np.ndarray]:
+    """One voter's answers (about 5 % skipped) and importance weights."""
+    weights = rng.choice(list(scoring.IMPORTANCE.values()), n_questions)
+    return answers(rng, 1, n_questions)[0], weights
+
+
+def reference_module() -> ModuleType | None:
+    """tests/scoring_reference.py when run from a checkout, else None (the column stays empty)."""
+    try:
+        from tests import scoring_reference
+    except ImportError:
+        return None
+    return scoring_reference
+
+
+def one_voter_row(sizes: Sizes, n_candidates: int, target: float) -> Row:
+    """One voter against n_candidates, timed beside the plain-Python reference on the same data."""
+    rng = np.random.default_rng(SEED)
+    candidates = answers(rng, n_candidates, sizes.questions)
+    v, w = voter(rng, sizes.questions)
+    matrix = scoring.CandidateMatrix(candidates)
+    seconds, matches = timed(lambda: scoring.match(v, w, matrix), sizes.runs)
+    reference, note = None, ""
+    ref = reference_module()
+    if ref is not None:
+        lists = (v.tolist(), w.tolist(), candidates.tolist())
+        # The reference is slow and has nothing to warm up: no untimed call.
+        reference, expected = timed(lambda: ref.match(*lists), sizes.reference_runs, False)
+        note = f"max diff vs reference {np.max(np.abs(matches - np.array(expected))):.0e}"
+    size = f"{n_candidates:,} x {sizes.questions}"
+    return Row("match, one voter", size, seconds, sizes.runs, target, reference, note)
+
+
+def one_voter_rows(sizes: Sizes) -> list[Row]:
+    """(a) and (b): one voter against a big election and against one large municipality."""
+    return [one_voter_row(sizes, sizes.big, 2e-3), one_voter_row(sizes, sizes.constituency, 1e-4)]
+
+
+def batch_rows(sizes: Sizes) -> list[Row]:
+    """(c): many voters against a big election at once, in total and per voter."""
+    rng = np.random.default_rng(SEED)
+    matrix = scoring.CandidateMatrix(answers(rng, sizes.big, sizes.questions))
+    voters = answers(rng, sizes.batch_voters, sizes.questions)
+    weights = rng.choice(list(scoring.IMPORTANCE.values()), voters.shape)
+    seconds = median_seconds(lambda: scoring.match_batch(voters, weights, matrix), sizes.batch_runs)
+    size = f"{sizes.batch_voters:,} x {sizes.big:,} x {sizes.questions}"
+    return [
+        Row("match_batch, total", size, seconds, sizes.batch_runs),
+        Row("match_batch, per voter", size, seconds / sizes.batch_voters, sizes.batch_runs),
+    ]
+
+
+def organisation_rows(sizes: Sizes) -> list[Row]:
+    """(d): one organisation's alignment with a whole election, summarised by constituency."""
+    rng = np.random.default_rng(SEED)
+    matrix = scoring.CandidateMatrix(answers(rng, sizes.election, sizes.questions))
+    constituency = rng.integers(0, sizes.constituencies, sizes.election)
+    # An organisation takes a position on about a third of the statements.
+    goals = np.where(
+        rng.random(sizes.questions) < 1 / 3, rng.integers(0, 5, sizes.questions) / 4, np.nan
+    )
+    goals[0] = 1.0  # at least one goal
+    goal_weights = rng.choice([1.0, 2.0], sizes.questions)
+    aligned = scoring.alignment(goals, goal_weights, matrix)
+    align_s = median_seconds(lambda: scoring.alignment(goals, goal_weights, matrix), sizes.runs)
+    summary_s = median_seconds(
+        lambda: scoring.group_summary(aligned, constituency, sizes.constituencies), sizes.runs
+    )
+    support_s = median_seconds(
+        lambda: scoring.statement_support(goals, matrix, constituency, sizes.constituencies),
+        sizes.runs,
+    )
+    n_goals = int(np.sum(~np.isnan(goals)))
+    size = f"{sizes.election:,} x {sizes.questions}"
+    by = f"{sizes.election:,} by {sizes.constituencies}"
+    return [
+        Row("alignment, one organisation", size, align_s, sizes.runs, note=f"{n_goals} goals"),
+        Row("group_summary of alignment", by, summary_s, sizes.runs, note="constituencies"),
+        Row("statement_support by group", by, support_s, sizes.runs, note="constituencies"),
+    ]
+
+
+ROWS: list[Callable[[Sizes], list[Row]]] = [one_voter_rows, batch_rows, organisation_rows]
+
+
+def duration(seconds: float | None) -> str:
+    """A time in the unit that reads best: µs, ms or s."""
+    if seconds is None:
+        return "-"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.3f} ms"
+    return f"{seconds:.2f} s"
+
+
+def render(rows: list[Row]) -> str:
+    """The rows as an aligned plain-text table."""
+    header = ("row", "size", "runs", "median", "target", "met", "reference", "speed-up", "note")
+    lines = [header]
+    for r in rows:
+        met = "-" if r.target is None else ("yes" if r.seconds <= r.target else "NO")
+        speed_up = "-" if r.reference is None else f"{r.reference / r.seconds:,.0f}x"
+        lines.append(
+            (
+                r.name,
+                r.size,
+                str(r.runs),
+                duration(r.seconds),
+                duration(r.target),
+                met,
+                duration(r.reference),
+                speed_up,
+                r.note,
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    text = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    ]
+    text.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every row and print the table."""
+    parser = argparse.ArgumentParser(
+        prog="python -m vaalikone.bench", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement"
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else Sizes()
+    print(
+        f"vaalikone scoring benchmark{' (--quick: timings mean nothing)' if args.quick else ''}: "
+        f"numpy {np.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"seed {SEED}"
+    )
+    rows = [row for make_rows in ROWS for row in make_rows(sizes)]
+    print(render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
