@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from vaalikone.db import connect
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema and load the reference data (idempotent)."""
     # create_app already migrated; saying so is all that is left.
@@ -16,6 +18,7 @@ def init_db_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only load if no demo election exists yet.")
 def demo_command(if_empty: bool) -> None:
     """Load the demo 2025 municipal and county elections (deterministic; replaces earlier demo data)."""

@@ -66,8 +66,19 @@ def is_loaded(db: sqlite_utils.Database) -> bool:
 
 def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
     """Replace any earlier demo data with a fresh, identical copy; returns counts."""
-    from werkzeug.security import generate_password_hash
+    from werkzeug.security import check_password_hash, generate_password_hash
 
+    # Password hashes are salted: keep a still-valid one so reloading gives identical contents.
+    password = next(
+        (
+            h
+            for (h,) in db.execute(
+                "SELECT password_hash FROM user WHERE email LIKE '%@demo.vaalikone.invalid'"
+            )
+            if h and check_password_hash(h, DEMO_PASSWORD)
+        ),
+        None,
+    ) or generate_password_hash(DEMO_PASSWORD)
     rng = random.Random(SEED)
     nrng = np.random.default_rng(SEED)
     with db.atomic():
@@ -134,7 +145,6 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
                     db, rng, nrng, names, election["id"], cid, size, language, questions, serves, next_id
                 )
             counts[election["id"]] = next_id - before
-        password = generate_password_hash(DEMO_PASSWORD)
         for email, role, org in DEMO_USERS:
             db["user"].insert(
                 {"email": email, "password_hash": password, "role": role, "organisation_id": org,

@@ -14,7 +14,9 @@ migrations = Migrations("vaalikone")
 
 def _run(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT and break the migration's transaction."""
-    for statement in script.split(";"):
+    # Comments may contain semicolons; drop them before splitting into statements.
+    code = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    for statement in code.split(";"):
         if statement.strip():
             db.execute(statement)
 
