@@ -1,0 +1,188 @@
+"""The question bank: statements derived from the seed goal documents, complete and well formed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vaalikone.questions import LANGUAGES, QuestionBankError, load_bank
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
+SEEDS = QUESTIONS / "seeds"
+IDS_FILE = Path(__file__).resolve().parent / "data" / "statement_ids.txt"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank(QUESTIONS)
+
+
+def seed_bullets(path: Path) -> list[str]:
+    """Every goal bullet of a seed: lines starting with • or -, and SOSTE's 'THEME | ...' paragraphs."""
+    bullets = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        s = line.strip()
+        if s.startswith(("•", "-")) or re.match(r"^[A-ZÄÖÅ -]+ \| ", s):
+            bullets.append(s.lstrip("•-").strip())
+    return bullets
+
+
+def coverage_rows() -> dict[str, list[tuple[str, str]]]:
+    rows: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for line in (QUESTIONS / "COVERAGE.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].split()[0]
+            rows[current] = []
+        elif current and line.startswith("| ") and not line.startswith("| bullet"):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            rows[current].append((cells[0].replace("\\|", "|"), cells[1]))
+    return rows
+
+
+def test_bank_size_and_balance(bank):
+    statements = bank.statements
+    assert 24 <= len(statements) <= 32
+    assert sum("kunta" in s.elections for s in statements) >= 15
+    assert sum("alue" in s.elections for s in statements) >= 15
+
+
+def test_at_least_a_quarter_of_statements_are_reversed(bank):
+    """Agreeing with a reversed statement goes against the goals: it counters acquiescence bias."""
+    statements = bank.statements
+    assert sum(s.reversed for s in statements) / len(statements) >= 0.25
+
+
+def test_ids_are_unique_kebab_case_and_stable(bank):
+    ids = [s.id for s in bank.statements]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+    published = IDS_FILE.read_text().split()
+    assert ids == published, "statement ids are public (answers, API, open data): add, never rename"
+
+
+def test_every_text_exists_in_finnish_swedish_and_english(bank):
+    for theme in bank.themes:
+        assert all(theme.name[lang].strip() for lang in LANGUAGES)
+        for s in theme.statements:
+            assert all(s.text[lang].strip() for lang in LANGUAGES), s.id
+            assert len({s.text[lang] for lang in LANGUAGES}) == 3, f"{s.id}: a text is untranslated"
+            if s.explainer:
+                assert all(s.explainer[lang].strip() for lang in LANGUAGES), s.id
+
+
+def test_every_seed_file_is_cited(bank):
+    cited = {src.file for s in bank.statements for src in s.sources}
+    assert cited == {p.name for p in SEEDS.glob("*.txt")}
+
+
+def test_every_goal_bullet_is_mapped_in_coverage(bank):
+    ids = {s.id for s in bank.statements}
+    rows = coverage_rows()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        mapped = rows.get(seed.name)
+        assert mapped is not None, f"COVERAGE.md has no table for {seed.name}"
+        bullets = seed_bullets(seed)
+        assert len(bullets) == len(mapped), seed.name
+        for bullet, (start, target) in zip(bullets, mapped, strict=True):
+            assert len(start) >= 40 and bullet.startswith(start), (seed.name, start)
+            target_id = target.split(":", 1)[-1].strip()
+            assert target_id in ids, (seed.name, start, target)
+
+
+def test_organisation_goals_come_from_their_own_documents(bank):
+    assert {o.id for o in bank.organisations} == {"soste", "jarjestokaista", "kyt"}
+    for org in bank.organisations:
+        assert org.goals
+        for goal in org.goals:
+            statement = bank.statement(goal.statement)
+            assert {src.file for src in statement.sources} & set(org.seeds), (org.id, goal.statement)
+            assert goal.position == statement.serves
+    regions = {o.id: o for o in bank.organisations}
+    assert regions["soste"].scope == "national"
+    assert regions["kyt"].counties == ("keski-suomi",)
+    assert "091" in regions["jarjestokaista"].municipalities
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """A private copy of the bank to break one way per test."""
+    copy = tmp_path / "questions"
+    shutil.copytree(QUESTIONS, copy)
+    return copy
+
+
+def first_theme(directory: Path) -> Path:
+    return sorted(p for p in directory.glob("*.toml") if p.name != "organisations.toml")[0]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_names(error: QuestionBankError, file: str, field: str) -> None:
+    assert file in str(error) and field in str(error), str(error)
+
+
+def test_missing_directory_is_named(tmp_path):
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(tmp_path / "missing")
+    assert "missing" in str(info.value)
+
+
+def test_toml_syntax_error_names_the_file(broken):
+    path = first_theme(broken)
+    edit(path, "[[statement]]", "[[statement]")
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(broken)
+    assert_names(info.value, path.name, "syntax")
+
+
+def test_missing_swedish_text_names_file_and_field(broken):
+    path = first_theme(broken)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[[statement]]")
+    path.write_text(text[:start] + re.sub(r'sv = "[^"]*", ', "", text[start:], count=1), encoding="utf-8")
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(broken)
+    assert_names(info.value, path.name, "text.sv")
+
+
+def test_unknown_election_kind_is_refused(broken):
+    path = first_theme(broken)
+    edit(path, 'elections = ["kunta", "alue"]', 'elections = ["kunta", "eu"]')
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(broken)
+    assert_names(info.value, path.name, "elections")
+
+
+def test_duplicate_id_names_both_files(broken, bank):
+    files = sorted(p for p in broken.glob("*.toml") if p.name != "organisations.toml")
+    first_id = bank.themes[0].statements[0].id
+    second_id = bank.themes[1].statements[0].id
+    edit(files[1], f'id = "{second_id}"', f'id = "{first_id}"')
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(broken)
+    assert_names(info.value, files[1].name, "id")
+    assert files[0].name in str(info.value)
+
+
+def test_quote_not_in_seed_is_refused(broken):
+    path = first_theme(broken)
+    edit(path, 'quote = "', 'quote = "Keksitty lause, jota ei ole missään. ')
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(broken)
+    assert_names(info.value, path.name, "quote")
+
+
+def test_goal_on_unknown_statement_is_refused(broken, bank):
+    path = broken / "organisations.toml"
+    edit(path, f'statement = "{bank.organisations[0].goals[0].statement}"', 'statement = "no-such-statement"')
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(broken)
+    assert_names(info.value, "organisations.toml", "statement")
