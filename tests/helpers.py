@@ -12,7 +12,10 @@ def assert_accessible(pg, name: str | None = None) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
-        pg, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+        pg,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     if name:
         ARTIFACTS.mkdir(exist_ok=True)

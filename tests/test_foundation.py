@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_CONFIG
 from vaalikone import create_app
 from vaalikone.db import connect
 from vaalikone.migrations import apply_migrations
 from vaalikone.questions import QuestionBankError
-from tests.conftest import TEST_CONFIG
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
 
@@ -22,10 +22,7 @@ def dump(path: Path) -> list[str]:
     conn = sqlite3.connect(path)
     skip = ("_sqlite_migrations",)
     try:
-        return [
-            line for line in conn.iterdump()
-            if not any(f'"{name}"' in line for name in skip)
-        ]
+        return [line for line in conn.iterdump() if not any(f'"{name}"' in line for name in skip)]
     finally:
         conn.close()
 
@@ -68,7 +65,9 @@ def test_numbers_are_stored_as_numbers_not_blobs(demo_db_file):
     conn = sqlite3.connect(demo_db_file)
     kinds = {row[0] for row in conn.execute("SELECT DISTINCT typeof(value) FROM answer")}
     assert kinds <= {"integer", "null"}
-    kinds = {row[0] for row in conn.execute("SELECT DISTINCT typeof(weight) FROM organisation_goal")}
+    kinds = {
+        row[0] for row in conn.execute("SELECT DISTINCT typeof(weight) FROM organisation_goal")
+    }
     assert kinds == {"real"}
     kinds = {row[0] for row in conn.execute("SELECT DISTINCT typeof(number) FROM candidate")}
     assert kinds == {"integer"}
@@ -96,7 +95,12 @@ def test_demo_covers_both_elections_and_all_mainland_municipalities(demo_db_file
         "SELECT count(*) FROM constituency WHERE election_id = 'kunta-2025'"
     ).fetchone()[0]
     assert kunta == mainland
-    assert db.execute("SELECT count(*) FROM constituency WHERE election_id = 'alue-2025'").fetchone()[0] == 21
+    assert (
+        db.execute("SELECT count(*) FROM constituency WHERE election_id = 'alue-2025'").fetchone()[
+            0
+        ]
+        == 21
+    )
     candidates = db["candidate"].count
     assert 2000 <= candidates <= 10000, candidates
     missing = db.execute("SELECT avg(value IS NULL) FROM answer").fetchone()[0]
@@ -117,7 +121,13 @@ def test_home_page_is_finnish_and_names_the_demo_election(demo_client):
 
 def test_missing_question_directory_stops_start_up(tmp_path):
     with pytest.raises(QuestionBankError) as info:
-        create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "x.db"), "QUESTIONS_DIR": str(tmp_path / "nope")})
+        create_app(
+            {
+                **TEST_CONFIG,
+                "DATABASE": str(tmp_path / "x.db"),
+                "QUESTIONS_DIR": str(tmp_path / "nope"),
+            }
+        )
     assert "nope" in str(info.value)
 
 

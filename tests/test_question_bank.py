@@ -99,7 +99,10 @@ def test_organisation_goals_come_from_their_own_documents(bank):
         assert org.goals
         for goal in org.goals:
             statement = bank.statement(goal.statement)
-            assert {src.file for src in statement.sources} & set(org.seeds), (org.id, goal.statement)
+            assert {src.file for src in statement.sources} & set(org.seeds), (
+                org.id,
+                goal.statement,
+            )
             assert goal.position == statement.serves
     regions = {o.id: o for o in bank.organisations}
     assert regions["soste"].scope == "national"
@@ -147,7 +150,9 @@ def test_missing_swedish_text_names_file_and_field(broken):
     path = first_theme(broken)
     text = path.read_text(encoding="utf-8")
     start = text.index("[[statement]]")
-    path.write_text(text[:start] + re.sub(r'sv = "[^"]*", ', "", text[start:], count=1), encoding="utf-8")
+    path.write_text(
+        text[:start] + re.sub(r'sv = "[^"]*", ', "", text[start:], count=1), encoding="utf-8"
+    )
     with pytest.raises(QuestionBankError) as info:
         load_bank(broken)
     assert_names(info.value, path.name, "text.sv")
@@ -182,7 +187,11 @@ def test_quote_not_in_seed_is_refused(broken):
 
 def test_goal_on_unknown_statement_is_refused(broken, bank):
     path = broken / "organisations.toml"
-    edit(path, f'statement = "{bank.organisations[0].goals[0].statement}"', 'statement = "no-such-statement"')
+    edit(
+        path,
+        f'statement = "{bank.organisations[0].goals[0].statement}"',
+        'statement = "no-such-statement"',
+    )
     with pytest.raises(QuestionBankError) as info:
         load_bank(broken)
     assert_names(info.value, "organisations.toml", "statement")

@@ -19,14 +19,21 @@ from vaalikone.snapshot import bump_version
 SEED = 2025
 ELECTIONS = [
     {
-        "id": "kunta-2025", "kind": "kunta", "date": "2025-04-13",
+        "id": "kunta-2025",
+        "kind": "kunta",
+        "date": "2025-04-13",
         "answer_deadline": "2025-03-25T16:00:00+02:00",
-        "name_fi": "Kuntavaalit 2025", "name_sv": "Kommunalvalet 2025", "name_en": "Municipal elections 2025",
+        "name_fi": "Kuntavaalit 2025",
+        "name_sv": "Kommunalvalet 2025",
+        "name_en": "Municipal elections 2025",
     },
     {
-        "id": "alue-2025", "kind": "alue", "date": "2025-04-13",
+        "id": "alue-2025",
+        "kind": "alue",
+        "date": "2025-04-13",
         "answer_deadline": "2025-03-25T16:00:00+02:00",
-        "name_fi": "Aluevaalit 2025", "name_sv": "Välfärdsområdesvalet 2025",
+        "name_fi": "Aluevaalit 2025",
+        "name_sv": "Välfärdsområdesvalet 2025",
         "name_en": "County elections 2025",
     },
 ]
@@ -34,8 +41,15 @@ PUBLISHED_AT = "2025-03-26T12:00:00+02:00"
 # Rough national support (per cent) and how strongly each party's candidates lean towards the
 # organisations' goals (0 = against, 1 = for): invented tendencies that only make the demo plausible.
 PARTY_PROFILE = {
-    "kok": (20.7, 0.42), "sdp": (23.2, 0.74), "ps": (7.6, 0.33), "kesk": (14.8, 0.60),
-    "vihr": (9.1, 0.78), "vas": (9.2, 0.82), "rkp": (4.9, 0.64), "kd": (4.1, 0.66), "liik": (1.2, 0.36),
+    "kok": (20.7, 0.42),
+    "sdp": (23.2, 0.74),
+    "ps": (7.6, 0.33),
+    "kesk": (14.8, 0.60),
+    "vihr": (9.1, 0.78),
+    "vas": (9.2, 0.82),
+    "rkp": (4.9, 0.64),
+    "kd": (4.1, 0.66),
+    "liik": (1.2, 0.36),
 }
 INDEPENDENT_SHARE = 3.0
 DEMO_PASSWORD = "vaalikone-demo"
@@ -98,18 +112,28 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
             )
         db.execute("DELETE FROM election WHERE demo = 1")
         for election in ELECTIONS:
-            db["election"].insert({**election, "demo": 1, "published_at": PUBLISHED_AT, "data_version": 1})
+            db["election"].insert(
+                {**election, "demo": 1, "published_at": PUBLISHED_AT, "data_version": 1}
+            )
             link_bank_questions(db, election["id"], election["kind"])
         names = _names()
-        municipalities = [m for m in read_csv("municipalities.csv") if m["district"] != "ahvenanmaa"]
+        municipalities = [
+            m for m in read_csv("municipalities.csv") if m["district"] != "ahvenanmaa"
+        ]
         counties = read_csv("counties.csv")
         next_id = 1
         counts = {}
         for election in ELECTIONS:
             if election["kind"] == "kunta":
                 places = [
-                    (f"kunta-2025:{m['code']}", {"municipality_code": m["code"]}, m["name_fi"],
-                     m["name_sv"] or m["name_fi"], int(m["population"] or 0), m["language"])
+                    (
+                        f"kunta-2025:{m['code']}",
+                        {"municipality_code": m["code"]},
+                        m["name_fi"],
+                        m["name_sv"] or m["name_fi"],
+                        int(m["population"] or 0),
+                        m["language"],
+                    )
                     for m in municipalities
                 ]
             else:
@@ -120,8 +144,14 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
                     if m["language"].startswith("sv"):
                         swedish[m["county"]] += int(m["population"] or 0)
                 places = [
-                    (f"alue-2025:{c['id']}", {"county_id": c["id"]}, c["name_fi"], c["name_sv"],
-                     population[c["id"]], "sv-fi" if swedish[c["id"]] * 3 > population[c["id"]] else "fi")
+                    (
+                        f"alue-2025:{c['id']}",
+                        {"county_id": c["id"]},
+                        c["name_fi"],
+                        c["name_sv"],
+                        population[c["id"]],
+                        "sv-fi" if swedish[c["id"]] * 3 > population[c["id"]] else "fi",
+                    )
                     for c in counties
                 ]
             questions = [
@@ -135,25 +165,53 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
             before = next_id
             for cid, ref, name_fi, name_sv, population, language in places:
                 db["constituency"].insert(
-                    {"id": cid, "election_id": election["id"], "name_fi": name_fi, "name_sv": name_sv, **ref}
+                    {
+                        "id": cid,
+                        "election_id": election["id"],
+                        "name_fi": name_fi,
+                        "name_sv": name_sv,
+                        **ref,
+                    }
                 )
                 if election["kind"] == "kunta":
                     size = min(120, 6 + population // 6000)
                 else:
                     size = min(140, 40 + population // 12000)
                 next_id = _candidates(
-                    db, rng, nrng, names, election["id"], cid, size, language, questions, serves, next_id
+                    db,
+                    rng,
+                    nrng,
+                    names,
+                    election["id"],
+                    cid,
+                    size,
+                    language,
+                    questions,
+                    serves,
+                    next_id,
                 )
             counts[election["id"]] = next_id - before
         for email, role, org in DEMO_USERS:
             db["user"].insert(
-                {"email": email, "password_hash": password, "role": role, "organisation_id": org,
-                 "active": 1, "created_at": PUBLISHED_AT}
+                {
+                    "email": email,
+                    "password_hash": password,
+                    "role": role,
+                    "organisation_id": org,
+                    "active": 1,
+                    "created_at": PUBLISHED_AT,
+                }
             )
         # One demo candidate account, so the candidate's pages can be explored too.
         db["user"].insert(
-            {"email": "ehdokas@demo.vaalikone.invalid", "password_hash": password, "role": "candidate",
-             "candidate_id": 1, "active": 1, "created_at": PUBLISHED_AT}
+            {
+                "email": "ehdokas@demo.vaalikone.invalid",
+                "password_hash": password,
+                "role": "candidate",
+                "candidate_id": 1,
+                "active": 1,
+                "created_at": PUBLISHED_AT,
+            }
         )
         for election in ELECTIONS:
             bump_version(db, election["id"])
@@ -168,9 +226,17 @@ def _names() -> dict[str, dict[str, list[str]]]:
 
 
 def _candidates(
-    db: sqlite_utils.Database, rng: random.Random, nrng: np.random.Generator,
-    names: dict[str, dict[str, list[str]]], election_id: str, constituency_id: str, size: int,
-    language: str, questions: list[str], serves: dict[str, int], next_id: int,
+    db: sqlite_utils.Database,
+    rng: random.Random,
+    nrng: np.random.Generator,
+    names: dict[str, dict[str, list[str]]],
+    election_id: str,
+    constituency_id: str,
+    size: int,
+    language: str,
+    questions: list[str],
+    serves: dict[str, int],
+    next_id: int,
 ) -> int:
     """Party lists for one constituency: support-weighted parties, tendencies plus noise, d'Hondt seats."""
     parties = list(PARTY_PROFILE)
@@ -192,8 +258,10 @@ def _candidates(
         # Each party's line on each statement: its general lean plus a statement-specific twist.
         line = {q: lean + nrng.normal(0, 0.15) for q in questions}
         for _ in by_party[party]:
-            swedish = language.startswith("sv") and rng.random() < 0.8 or (
-                language == "fi-sv" and rng.random() < 0.25
+            swedish = (
+                language.startswith("sv")
+                and rng.random() < 0.8
+                or (language == "fi-sv" and rng.random() < 0.25)
             )
             pool = names["sv" if swedish else "fi"]
             female = rng.random() < 0.5
@@ -202,10 +270,17 @@ def _candidates(
             langs = ["sv", "fi"] if swedish else (["fi", "sv"] if rng.random() < 0.15 else ["fi"])
             silent = rng.random() < 0.03
             row = {
-                "id": next_id, "election_id": election_id, "constituency_id": constituency_id,
-                "party_id": party, "number": number, "first_name": first, "last_name": last,
-                "languages": langs, "email": f"ehdokas{next_id}@demo.vaalikone.invalid",
-                "age": int(rng.triangular(18, 80, 48)), "gender": "f" if female else "m",
+                "id": next_id,
+                "election_id": election_id,
+                "constituency_id": constituency_id,
+                "party_id": party,
+                "number": number,
+                "first_name": first,
+                "last_name": last,
+                "languages": langs,
+                "email": f"ehdokas{next_id}@demo.vaalikone.invalid",
+                "age": int(rng.triangular(18, 80, 48)),
+                "gender": "f" if female else "m",
             }
             rows.append(row)
             votes = nrng.gamma(2.0, 60.0) * (1.5 if party else 0.7)
@@ -222,7 +297,9 @@ def _candidates(
                     justification = rng.choice(JUSTIFICATIONS_SV if swedish else JUSTIFICATIONS_FI)
                 answers.append(
                     {
-                        "candidate_id": next_id, "question_id": q, "value": value,
+                        "candidate_id": next_id,
+                        "question_id": q,
+                        "value": value,
                         "justification_fi": None if swedish else justification,
                         "justification_sv": justification if swedish else None,
                         "updated_at": "2025-03-20T12:00:00+02:00",

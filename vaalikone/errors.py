@@ -26,10 +26,14 @@ def handle_http_error(error: HTTPException):
     custom = error.description != type(error).description
     detail = error.description if code == 400 and custom else None
     if isinstance(error, CSRFError):
-        detail = _("Lomakkeen istunto vanheni tai lomake ei tullut tästä palvelusta. Lähetä lomake uudelleen.")
+        detail = _(
+            "Lomakkeen istunto vanheni tai lomake ei tullut tästä palvelusta. Lähetä lomake uudelleen."
+        )
     if request.path.startswith("/api/"):
         return jsonify({"error": detail or _message(code)}), code
-    return render_template("errors/error.html", code=code, message=_message(code), detail=detail), code
+    return render_template(
+        "errors/error.html", code=code, message=_message(code), detail=detail
+    ), code
 
 
 def handle_unexpected(error: Exception):

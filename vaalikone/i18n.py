@@ -92,14 +92,33 @@ def update() -> None:
     for domain in DOMAINS:
         pot = TRANSLATIONS_DIR / f"{domain}.pot"
         _pybabel(
-            "extract", "-F", str(PROJECT_DIR / "babel" / f"{domain}.cfg"), *KEYWORDS,
-            "--add-comments", "i18n:", "--sort-by-file", "--no-wrap",
-            "-o", str(pot), str(PROJECT_DIR),
+            "extract",
+            "-F",
+            str(PROJECT_DIR / "babel" / f"{domain}.cfg"),
+            *KEYWORDS,
+            "--add-comments",
+            "i18n:",
+            "--sort-by-file",
+            "--no-wrap",
+            "-o",
+            str(pot),
+            str(PROJECT_DIR),
         )
         for lang in LANGUAGES:
             action = "update" if _po_path(lang, domain).exists() else "init"
             extra = ["--ignore-obsolete", "--no-wrap"] if action == "update" else ["--no-wrap"]
-            _pybabel(action, "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "-D", domain, "-l", lang, *extra)
+            _pybabel(
+                action,
+                "-i",
+                str(pot),
+                "-d",
+                str(TRANSLATIONS_DIR),
+                "-D",
+                domain,
+                "-l",
+                lang,
+                *extra,
+            )
         _fill_source_language(_po_path("fi", domain))
 
 

@@ -41,7 +41,7 @@ def m001_places(db: sqlite_utils.Database) -> None:
             county_id TEXT REFERENCES county(id), district_id TEXT REFERENCES district(id),
             language TEXT, population INTEGER, aland INTEGER NOT NULL DEFAULT 0
         );
-        """
+        """,
     )
 
 
@@ -84,7 +84,7 @@ def m002_elections(db: sqlite_utils.Database) -> None:
             UNIQUE (constituency_id, number)
         );
         CREATE INDEX candidate_election ON candidate(election_id, constituency_id);
-        """
+        """,
     )
 
 
@@ -120,7 +120,7 @@ def m003_questions(db: sqlite_utils.Database) -> None:
             updated_at TEXT,
             PRIMARY KEY (candidate_id, question_id)
         );
-        """
+        """,
     )
 
 
@@ -162,7 +162,7 @@ def m004_organisations_and_users(db: sqlite_utils.Database) -> None:
             slug TEXT NOT NULL UNIQUE, published_at TEXT NOT NULL,
             PRIMARY KEY (organisation_id, election_id)
         );
-        """
+        """,
     )
 
 

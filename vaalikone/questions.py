@@ -18,10 +18,27 @@ LANGUAGES = ("fi", "sv", "en")
 ELECTION_KINDS = ("kunta", "alue")
 SCOPES = ("national", "regional")
 COUNTIES = (
-    "ita-uusimaa", "keski-uusimaa", "lansi-uusimaa", "vantaa-kerava", "varsinais-suomi", "satakunta",
-    "kanta-hame", "pirkanmaa", "paijat-hame", "kymenlaakso", "etela-karjala", "etela-savo",
-    "pohjois-savo", "pohjois-karjala", "keski-suomi", "etela-pohjanmaa", "pohjanmaa",
-    "keski-pohjanmaa", "pohjois-pohjanmaa", "kainuu", "lappi",
+    "ita-uusimaa",
+    "keski-uusimaa",
+    "lansi-uusimaa",
+    "vantaa-kerava",
+    "varsinais-suomi",
+    "satakunta",
+    "kanta-hame",
+    "pirkanmaa",
+    "paijat-hame",
+    "kymenlaakso",
+    "etela-karjala",
+    "etela-savo",
+    "pohjois-savo",
+    "pohjois-karjala",
+    "keski-suomi",
+    "etela-pohjanmaa",
+    "pohjanmaa",
+    "keski-pohjanmaa",
+    "pohjois-pohjanmaa",
+    "kainuu",
+    "lappi",
 )
 ORGANISATIONS_FILE = "organisations.toml"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -151,16 +168,25 @@ def _statement(path: Path, seeds: Path, theme: str, i: int, data: dict) -> State
         if not file or not seed.is_file():
             raise QuestionBankError(path, f"{where}source[{j}].file", f"no seed file {file!r}")
         if not quote or _squash(quote) not in _squash(seed.read_text(encoding="utf-8")):
-            raise QuestionBankError(path, f"{where}source[{j}].quote", f"not found verbatim in {file}")
+            raise QuestionBankError(
+                path, f"{where}source[{j}].quote", f"not found verbatim in {file}"
+            )
         cited.append(Source(file, quote))
     return Statement(
-        id=sid, theme=theme, elections=tuple(elections), serves=serves,
-        text=_text(path, data, "text", where), explainer=_text(path, data, "explainer", where, False),
-        sources=tuple(cited), scale=scale,
+        id=sid,
+        theme=theme,
+        elections=tuple(elections),
+        serves=serves,
+        text=_text(path, data, "text", where),
+        explainer=_text(path, data, "explainer", where, False),
+        sources=tuple(cited),
+        scale=scale,
     )
 
 
-def _organisations(path: Path, seeds: Path, statements: dict[str, Statement]) -> tuple[Organisation, ...]:
+def _organisations(
+    path: Path, seeds: Path, statements: dict[str, Statement]
+) -> tuple[Organisation, ...]:
     if not path.is_file():
         raise QuestionBankError(path, "file", "missing")
     orgs = []
@@ -175,7 +201,9 @@ def _organisations(path: Path, seeds: Path, statements: dict[str, Statement]) ->
             raise QuestionBankError(path, f"{where}region.scope", f"must be one of {list(SCOPES)}")
         for county in region.get("counties", []):
             if county not in COUNTIES:
-                raise QuestionBankError(path, f"{where}region.counties", f"unknown county {county!r}")
+                raise QuestionBankError(
+                    path, f"{where}region.counties", f"unknown county {county!r}"
+                )
         for seed in data.get("seeds", []):
             if not (seeds / seed).is_file():
                 raise QuestionBankError(path, f"{where}seeds", f"no seed file {seed!r}")
@@ -184,20 +212,27 @@ def _organisations(path: Path, seeds: Path, statements: dict[str, Statement]) ->
             gwhere = f"{where}goal[{j}]."
             statement = statements.get(goal.get("statement"))
             if statement is None:
-                raise QuestionBankError(path, f"{gwhere}statement", f"unknown statement {goal.get('statement')!r}")
+                raise QuestionBankError(
+                    path, f"{gwhere}statement", f"unknown statement {goal.get('statement')!r}"
+                )
             position = goal.get("position", statement.serves)
             if position not in statement.scale:
-                raise QuestionBankError(path, f"{gwhere}position", f"must be one of {list(statement.scale)}")
+                raise QuestionBankError(
+                    path, f"{gwhere}position", f"must be one of {list(statement.scale)}"
+                )
             weight = goal.get("weight", 1.0)
             if not isinstance(weight, int | float) or weight <= 0:
                 raise QuestionBankError(path, f"{gwhere}weight", "must be a number above 0")
             goals.append(Goal(statement.id, position, float(weight)))
         orgs.append(
             Organisation(
-                id=oid, name=_text(path, data, "name", where), scope=scope,
+                id=oid,
+                name=_text(path, data, "name", where),
+                scope=scope,
                 counties=tuple(region.get("counties", [])),
                 municipalities=tuple(region.get("municipalities", [])),
-                seeds=tuple(data.get("seeds", [])), goals=tuple(goals),
+                seeds=tuple(data.get("seeds", [])),
+                goals=tuple(goals),
             )
         )
     return tuple(orgs)
@@ -207,7 +242,9 @@ def load_bank(directory: Path) -> QuestionBank:
     """Read and validate every theme file and the organisations' goal profiles."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise QuestionBankError(directory, "directory", "the question bank directory does not exist")
+        raise QuestionBankError(
+            directory, "directory", "the question bank directory does not exist"
+        )
     seeds = directory / "seeds"
     files = sorted(p for p in directory.glob("*.toml") if p.name != ORGANISATIONS_FILE)
     if not files:
@@ -227,7 +264,9 @@ def load_bank(directory: Path) -> QuestionBank:
             statement = _statement(path, seeds, tid, i, item)
             if statement.id in seen:
                 raise QuestionBankError(
-                    path, f"statement[{i}].id", f"duplicate id {statement.id!r} (also in {seen[statement.id].name})"
+                    path,
+                    f"statement[{i}].id",
+                    f"duplicate id {statement.id!r} (also in {seen[statement.id].name})",
                 )
             seen[statement.id] = path
             statements.append(statement)

@@ -68,7 +68,10 @@ class ElectionSnapshot:
     ) -> tuple[np.ndarray, np.ndarray]:
         """A voter's raw answers and weights as arrays aligned with question_ids (NaN = skipped)."""
         raw = np.array(
-            [answers.get(qid) if answers.get(qid) is not None else np.nan for qid in self.question_ids],
+            [
+                answers.get(qid) if answers.get(qid) is not None else np.nan
+                for qid in self.question_ids
+            ],
             dtype=np.float64,
         )
         voter = normalise(raw, self.scale_min, self.scale_max)

@@ -38,8 +38,12 @@ class User(UserMixin):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> User:
         return cls(
-            id=row["id"], email=row["email"], role=row["role"], candidate_id=row["candidate_id"],
-            organisation_id=row["organisation_id"], active=row["active"],
+            id=row["id"],
+            email=row["email"],
+            role=row["role"],
+            candidate_id=row["candidate_id"],
+            organisation_id=row["organisation_id"],
+            active=row["active"],
         )
 
 

@@ -13,7 +13,11 @@ from vaalikone.security import limiter
 
 bp = Blueprint("auth", __name__, cli_group=None)
 
-HOME_BY_ROLE = {"admin": "admin.index", "candidate": "candidate.index", "organisation": "organisation.index"}
+HOME_BY_ROLE = {
+    "admin": "admin.index",
+    "candidate": "candidate.index",
+    "organisation": "organisation.index",
+}
 # A fixed hash to compare against when the e-mail is unknown, so both paths take the same time.
 _DUMMY_HASH = "scrypt:32768:8:1$00000000$" + "0" * 128
 
@@ -41,7 +45,9 @@ def login():
         if row and ok and row["active"]:
             user = User.from_row(row)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role]))
+            return redirect(
+                _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
+            )
         form.password.errors.append(_("Sähköposti tai salasana on väärin."))
     return render_template("auth/login.html", form=form)
 
