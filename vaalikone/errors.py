@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -37,7 +37,10 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
-    # The traceback goes to the server log (Flask logs it), never to the user.
+    """The traceback goes to the server log, never to the user; tests see the exception itself."""
+    if current_app.testing:
+        raise error
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())
 
 
