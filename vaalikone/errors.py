@@ -30,7 +30,9 @@ def handle_http_error(error: HTTPException):
             "Lomakkeen istunto vanheni tai lomake ei tullut tästä palvelusta. Lähetä lomake uudelleen."
         )
     if request.path.startswith("/api/"):
-        return jsonify({"error": detail or _message(code)}), code
+        # API clients get one contract for every bad request, oversized bodies included.
+        status = 400 if code == 413 else code
+        return jsonify({"error": detail or _message(code)}), status
     return render_template(
         "errors/error.html", code=code, message=_message(code), detail=detail
     ), code

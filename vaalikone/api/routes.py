@@ -1,11 +1,173 @@
-"""JSON API for embedding and research (documented in the README)."""
+"""JSON API for embedding and research (documented in the README). Stateless: nothing is stored."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from typing import Any
 
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+from vaalikone import voting
+from vaalikone.db import get_db
+from vaalikone.i18n import LANGUAGES, localized
 from vaalikone.security import csrf
 
 bp = Blueprint("api", __name__, cli_group=None)
 # The API keeps no session and changes nothing: CSRF protects cookies, and the API uses none.
 csrf.exempt(bp)
+MAX_LIMIT = 10000
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "fi")
+    if lang not in LANGUAGES:
+        abort(400, description=_("Tuntematon kieli %(lang)s: käytä fi, sv tai en.", lang=lang))
+    return lang
+
+
+def _fail(message: str):
+    abort(400, description=message)
+
+
+@bp.route("/questions")
+def questions():
+    lang = _lang()
+    rows = get_db().query(
+        "SELECT q.* FROM question q WHERE q.kinds IS NOT NULL ORDER BY q.position"
+    )
+    return jsonify(
+        {
+            "questions": [
+                {
+                    "id": q["id"],
+                    "theme": q["theme_id"],
+                    "text": localized(q, "text", lang),
+                    "elections": json.loads(q["kinds"]),
+                }
+                for q in rows
+            ]
+        }
+    )
+
+
+@bp.route("/municipalities")
+def municipalities():
+    lang = _lang()
+    db = get_db()
+    out = []
+    for m in voting.municipalities(db):
+        context = voting.context_for_municipality(db, m["code"])
+        out.append(
+            {
+                "code": m["code"],
+                "name": m["name_sv"] if lang == "sv" else m["name_fi"],
+                "elections": [b.election["id"] for b in context.ballots],
+            }
+        )
+    return jsonify({"municipalities": out})
+
+
+def _party_name(party: dict[str, Any] | None, lang: str) -> str | None:
+    return localized(party, "name", lang) if party else None
+
+
+@bp.route("/match", methods=["POST"])
+def match():
+    """Rank the candidates of a municipality's elections for the posted answers."""
+    try:
+        body = request.get_json(force=True, silent=False)
+    except BadRequest:
+        _fail(_("Pyynnön runko ei ole kelvollista JSONia."))
+    if not isinstance(body, dict):
+        _fail(_("Pyynnön rungon pitää olla JSON-olio."))
+    lang = body.get("lang", request.args.get("lang", "fi"))
+    if lang not in LANGUAGES:
+        _fail(_("Tuntematon kieli %(lang)s: käytä fi, sv tai en.", lang=str(lang)[:20]))
+    db = get_db()
+    code = body.get("municipality")
+    if not isinstance(code, str):
+        _fail(_("Kenttä municipality puuttuu tai ei ole merkkijono."))
+    context = voting.context_for_municipality(db, code)
+    if context is None:
+        _fail(_("Tuntematon kunta: %(code)s.", code=code[:20]))
+    answers_in = body.get("answers", {})
+    weights_in = body.get("weights", {})
+    if not isinstance(answers_in, dict) or not isinstance(weights_in, dict):
+        _fail(_("Kenttien answers ja weights pitää olla JSON-olioita."))
+    limit = body.get("limit", 20)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        _fail(_("Kentän limit pitää olla kokonaisluku väliltä 1–%(max)d.", max=MAX_LIMIT))
+    questions = {q["id"]: q for q in voting.questions_for(db, context)}
+    answers: dict[str, int] = {}
+    for qid, value in answers_in.items():
+        if qid not in questions:
+            _fail(_("Tuntematon väite: %(id)s.", id=str(qid)[:60]))
+        if isinstance(value, bool) or not isinstance(value, int) or value not in questions[qid]["scale"]:
+            _fail(_("Väitteen %(id)s vastaus ei ole asteikolla 1–5.", id=qid))
+        answers[qid] = value
+    weights: dict[str, float] = {}
+    for qid, value in weights_in.items():
+        if qid not in questions:
+            _fail(_("Tuntematon väite: %(id)s.", id=str(qid)[:60]))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
+            _fail(_("Väitteen %(id)s painon pitää olla luku väliltä 0–10.", id=qid))
+        weights[qid] = float(value)
+    out = []
+    for ballot in context.ballots:
+        result = voting.results(db, ballot, answers, weights)
+        out.append(
+            {
+                "id": ballot.election["id"],
+                "kind": ballot.election["kind"],
+                "constituency": ballot.constituency["id"],
+                "candidates": [
+                    {
+                        "id": c["id"],
+                        "number": c["number"],
+                        "name": f"{c['first_name']} {c['last_name']}",
+                        "party": _party_name(c["party"], lang),
+                        "match": _number(c["match"]),
+                    }
+                    for c in result.candidates[:limit]
+                ],
+                "parties": [
+                    {"id": p["id"], "name": _party_name(p["party"], lang), "match": _number(p["match"])}
+                    for p in result.parties
+                ],
+            }
+        )
+    return jsonify({"elections": out})
+
+
+def _number(value: float) -> float | None:
+    return None if value != value else round(value, 6)
+
+
+@bp.route("/candidates/<int:candidate_id>")
+def candidate(candidate_id: int):
+    lang = _lang()
+    detail = voting.candidate_detail(get_db(), candidate_id)
+    if detail is None:
+        abort(404)
+    person, election, rows = detail
+    justifications = {}
+    for r in rows:
+        text = r["justification_sv"] if lang == "sv" and r["justification_sv"] else (
+            r["justification_fi"] or r["justification_sv"]
+        )
+        if text:
+            justifications[r["id"]] = text
+    return jsonify(
+        {
+            "id": person["id"],
+            "number": person["number"],
+            "name": f"{person['first_name']} {person['last_name']}",
+            "party": _party_name(person["party"], lang),
+            "election": election["id"],
+            "constituency": person["constituency_id"],
+            "answers": {r["id"]: r["value"] for r in rows},
+            "justifications": justifications,
+        }
+    )
