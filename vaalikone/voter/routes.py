@@ -63,8 +63,14 @@ def _answers(questions: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str,
 @bp.route("/")
 def index():
     db = get_db()
+    elections = list(
+        db.query("SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC")
+    )
+    for election in elections:
+        shows_election(election)
     return render_template(
         "voter/index.html",
+        elections=elections,
         municipalities=voting.municipalities(db),
         district_elections=voting.district_elections(db),
     )
