@@ -1,12 +1,17 @@
-"""The voter's side of matching: which elections a voter has, the statements to ask, and the results.
+"""The voter's side of matching, shared by the voter's pages and the JSON API.
 
-Nothing here stores anything: a voter's answers arrive in a request and leave in its response.
+Which elections a municipality votes in, which statements to ask, and a voter's results: candidates and
+parties ranked by `vaalikone.scoring` over the published snapshot. Nothing here stores anything: a voter's
+answers arrive with a request and leave with its response.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -16,7 +21,46 @@ from vaalikone import scoring
 from vaalikone.snapshot import get_snapshot
 
 IMPORTANCE = scoring.IMPORTANCE
-MAX_ANSWERS = 200
+KIND_ORDER = {"kunta": 0, "alue": 1, "eduskunta": 2}
+# Finnish and Swedish alphabets both end ... x y z å ä ö; plain code-point order puts Ä before Å.
+_COLLATION = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y", "é": "e"})
+
+# One query decides every municipality's elections, so pages and the API cannot disagree:
+# the municipal election by municipality, the county election by the municipality's county and the
+# parliamentary one by its electoral district. Åland elects neither councils nor counties like mainland
+# Finland (it has its own elections) but is an electoral district of its own in parliamentary elections.
+_BALLOTS_SQL = """
+    SELECT m.code AS municipality_code, e.id AS election_id, c.id AS constituency_id
+    FROM election e
+    JOIN constituency c ON c.election_id = e.id
+    JOIN municipality m ON (
+        (e.kind = 'kunta' AND c.municipality_code = m.code)
+        OR (e.kind = 'alue' AND c.county_id = m.county_id)
+        OR (e.kind = 'eduskunta' AND c.district_id = m.district_id)
+    )
+    WHERE e.published_at IS NOT NULL AND NOT (m.aland AND e.kind IN ('kunta', 'alue'))
+"""
+
+
+def collation_key(name: str) -> str:
+    """Sort key for Finnish and Swedish names: case-insensitive, å ä ö after z."""
+    return name.casefold().translate(_COLLATION)
+
+
+def municipality_name(municipality: Mapping[str, Any], lang: str) -> str:
+    """The municipality's name in Swedish for Swedish readers, otherwise its Finnish name."""
+    return municipality["name_sv"] if lang == "sv" and municipality["name_sv"] else municipality["name_fi"]
+
+
+def municipalities(db: sqlite_utils.Database, lang: str = "fi") -> list[dict[str, Any]]:
+    """Every municipality, named and sorted for the reader's language."""
+    rows = list(db.query("SELECT * FROM municipality"))
+    for row in rows:
+        row["name"] = municipality_name(row, lang)
+        other = row["name_fi"] if lang == "sv" else row["name_sv"]
+        # Bilingual municipalities show their other name too ("Espoo – Esbo"), unless it is already there.
+        row["other_name"] = other if other and other not in row["name"] else None
+    return sorted(rows, key=lambda r: collation_key(r["name"]))
 
 
 @dataclass
@@ -26,121 +70,172 @@ class Ballot:
     election: dict[str, Any]
     constituency: dict[str, Any]
 
+    @property
+    def id(self) -> str:
+        return self.election["id"]
+
+
+@dataclass
+class Round:
+    """Elections held on the same day: one quiz asks the union of their statements."""
+
+    date: str
+    ballots: list[Ballot]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [b.election["kind"] for b in self.ballots]
+
 
 @dataclass
 class Context:
-    """Where the voter votes: chosen by home municipality, or an election and district directly."""
+    """Where and in what the voter votes: by home municipality, or an electoral district chosen directly."""
 
     ballots: list[Ballot]
     municipality: dict[str, Any] | None = None
     params: dict[str, str] = field(default_factory=dict)  # how to ask for this context again
     no_county_reason: str | None = None  # "helsinki" or "aland"
+    other_rounds: list[Round] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [b.election["kind"] for b in self.ballots]
 
 
-def municipalities(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM municipality ORDER BY name_fi"))
+def _ballots(db: sqlite_utils.Database, where: str = "", params: list[Any] | None = None) -> list[Any]:
+    return list(db.execute(_BALLOTS_SQL + where, params or []).fetchall())
 
 
-def _published(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    return list(
-        db.query("SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC")
-    )
+def elections_by_municipality(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """Every municipality's published elections (ids), newest first: the API's municipality list."""
+    elections = {e["id"]: e for e in db.query("SELECT * FROM election WHERE published_at IS NOT NULL")}
+    out: dict[str, list[str]] = {code: [] for (code,) in db.execute("SELECT code FROM municipality")}
+    for code, election_id, _constituency in _ballots(db):
+        out[code].append(election_id)
+    return {code: _newest_first(ids, lambda i: elections[i]) for code, ids in out.items()}
 
 
-def context_for_municipality(db: sqlite_utils.Database, code: str) -> Context | None:
-    """The municipality's elections: municipal and county, only municipal in Helsinki, none on Åland."""
-    rows = list(db.query("SELECT * FROM municipality WHERE code = ?", [code]))
-    if not rows:
-        return None
-    municipality = rows[0]
+def _newest_first(items: list[Any], election_of: Any) -> list[Any]:
+    """Newest election day first; on the same day municipal, then county, then parliamentary."""
+    items = sorted(items, key=lambda x: (KIND_ORDER.get(election_of(x)["kind"], 9), election_of(x)["id"]))
+    return sorted(items, key=lambda x: election_of(x)["date"], reverse=True)  # stable: keeps kind order
+
+
+def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    return next(db.query(sql, params), None)
+
+
+def municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
+    """The municipality's published elections grouped by election day, newest first."""
     ballots = []
-    for election in _published(db):
-        column, value = {
-            "kunta": ("municipality_code", municipality["code"]),
-            "alue": ("county_id", municipality["county_id"]),
-            "eduskunta": ("district_id", municipality["district_id"]),
-        }[election["kind"]]
-        if value is None or election["kind"] == "eduskunta":
-            continue  # parliamentary elections are chosen explicitly on the start page
-        found = list(
-            db.query(
-                f"SELECT * FROM constituency WHERE election_id = ? AND {column} = ?",
-                [election["id"], value],
-            )
-        )
-        if found:
-            ballots.append(Ballot(election, found[0]))
+    for _code, election_id, constituency_id in _ballots(db, " AND m.code = ?", [code]):
+        election = _one(db, "SELECT * FROM election WHERE id = ?", [election_id])
+        constituency = _one(db, "SELECT * FROM constituency WHERE id = ?", [constituency_id])
+        ballots.append(Ballot(election, constituency))
+    ballots = _newest_first(ballots, lambda b: b.election)
+    return [Round(date, list(group)) for date, group in groupby(ballots, key=lambda b: b.election["date"])]
+
+
+def context_for_municipality(
+    db: sqlite_utils.Database, code: str, date: str | None = None
+) -> Context | None:
+    """The elections of one election day in the municipality (the newest unless `date` picks another).
+
+    Both the municipal and the county election on the mainland, only the municipal one in Helsinki
+    (it organises health and social services itself), neither on Åland (it has its own elections).
+    """
+    municipality = _one(db, "SELECT * FROM municipality WHERE code = ?", [code])
+    if municipality is None:
+        return None
+    rounds = municipality_rounds(db, code)
+    chosen = next((r for r in rounds if r.date == date), rounds[0] if rounds else None)
     reason = None
     if municipality["aland"]:
         reason = "aland"
     elif municipality["county_id"] is None:
         reason = "helsinki"
-    return Context(ballots, municipality, {"kunta": code}, reason)
+    params = {"kunta": code}
+    if chosen is not None and len(rounds) > 1:
+        params["paiva"] = chosen.date
+    return Context(
+        ballots=chosen.ballots if chosen else [],
+        municipality=municipality,
+        params=params,
+        no_county_reason=reason,
+        other_rounds=[r for r in rounds if r is not chosen],
+    )
+
+
+def context_for_constituency(db: sqlite_utils.Database, constituency_id: str) -> Context | None:
+    """One published election in one constituency, chosen directly (an electoral district)."""
+    constituency = _one(db, "SELECT * FROM constituency WHERE id = ?", [constituency_id])
+    if constituency is None:
+        return None
+    election = _one(
+        db,
+        "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL",
+        [constituency["election_id"]],
+    )
+    if election is None:
+        return None
+    return Context([Ballot(election, constituency)], None, {"piiri": constituency_id})
 
 
 def district_elections(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Published elections chosen by electoral district (parliamentary), with their constituencies."""
+    """Published parliamentary elections with their electoral districts, for choosing one directly."""
     out = []
-    for election in _published(db):
-        if election["kind"] != "eduskunta":
-            continue
+    for election in db.query(
+        "SELECT * FROM election WHERE published_at IS NOT NULL AND kind = 'eduskunta' ORDER BY date DESC"
+    ):
         constituencies = list(
             db.query(
-                "SELECT * FROM constituency WHERE election_id = ? ORDER BY name_fi", [election["id"]]
+                """SELECT c.* FROM constituency c LEFT JOIN district d ON d.id = c.district_id
+                   WHERE c.election_id = ? ORDER BY d.number, c.name_fi""",
+                [election["id"]],
             )
         )
         out.append({"election": election, "constituencies": constituencies})
     return out
 
 
-def context_for_constituency(db: sqlite_utils.Database, constituency_id: str) -> Context | None:
-    rows = list(
-        db.query(
-            "SELECT c.*, e.published_at FROM constituency c JOIN election e ON e.id = c.election_id "
-            "WHERE c.id = ?",
-            [constituency_id],
-        )
-    )
-    if not rows or not rows[0]["published_at"]:
-        return None
-    election = next(db.query("SELECT * FROM election WHERE id = ?", [rows[0]["election_id"]]))
-    constituency = {k: v for k, v in rows[0].items() if k != "published_at"}
-    return Context([Ballot(election, constituency)], None, {"piiri": constituency_id})
+def questions_for(db: sqlite_utils.Database, ballots: list[Ballot]) -> list[dict[str, Any]]:
+    """The statements of all the given elections, each once, in question-bank order.
 
-
-def questions_for(db: sqlite_utils.Database, context: Context) -> list[dict[str, Any]]:
-    """The statements of all the voter's elections, each once, in question-bank order."""
-    ids = [b.election["id"] for b in context.ballots]
+    Each row carries `election_ids`, the elections among these that ask it, and `scale`, its allowed values.
+    """
+    ids = [b.election["id"] for b in ballots]
     if not ids:
         return []
     marks = ",".join("?" for _ in ids)
     rows = list(
         db.query(
             f"""SELECT q.*, t.name_fi AS theme_fi, t.name_sv AS theme_sv, t.name_en AS theme_en,
+                   t.position AS theme_position,
                    min(eq.position) AS pos, json_group_array(eq.election_id) AS election_ids
                 FROM election_question eq JOIN question q ON q.id = eq.question_id
                 JOIN theme t ON t.id = q.theme_id
                 WHERE eq.election_id IN ({marks})
-                GROUP BY q.id ORDER BY pos, q.id""",
+                GROUP BY q.id ORDER BY pos, q.position, q.id""",
             ids,
         )
     )
     for row in rows:
         row["scale"] = json.loads(row["scale"])
-        row["election_ids"] = json.loads(row["election_ids"])
+        row["election_ids"] = [i for i in ids if i in json.loads(row["election_ids"])]
     return rows
 
 
 class AnswerError(ValueError):
-    """A submitted answer is not on the statement's scale."""
+    """A submitted answer or importance is not one the statement offers; carries the statement id."""
 
 
 def read_answers(
-    form: Any, questions: list[dict[str, Any]]
-) -> tuple[dict[str, int], dict[str, float]]:
-    """Answers `a-<id>` (a value on the statement's scale; empty = skipped) and importances `w-<id>`."""
+    form: Mapping[str, Any], questions: list[dict[str, Any]]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """The voter's answers (`a-<id>`: a value on the statement's scale; empty or "skip" = skipped) and
+    importance levels (`w-<id>`: less, normal or more; missing = normal) from a submitted form."""
     answers: dict[str, int] = {}
-    weights: dict[str, float] = {}
+    levels: dict[str, str] = {}
     for q in questions:
         raw = (form.get(f"a-{q['id']}") or "").strip()
         if raw and raw != "skip":
@@ -154,110 +249,154 @@ def read_answers(
         level = form.get(f"w-{q['id']}") or "normal"
         if level not in IMPORTANCE:
             raise AnswerError(q["id"])
-        weights[q["id"]] = IMPORTANCE[level]
-    return answers, weights
+        levels[q["id"]] = level
+    return answers, levels
 
 
-def importance_levels(form: Any, questions: list[dict[str, Any]]) -> dict[str, str]:
-    return {q["id"]: (form.get(f"w-{q['id']}") or "normal") for q in questions}
+def weights_for(levels: Mapping[str, str]) -> dict[str, float]:
+    """Importance levels as the scorer's weights."""
+    return {qid: IMPORTANCE[level] for qid, level in levels.items()}
 
 
 @dataclass
 class Result:
-    """One election's results for the voter."""
+    """One election's results for the voter: every candidate of the constituency and every party, ranked."""
 
     ballot: Ballot
-    candidates: list[dict[str, Any]]  # ranked, with "match"
-    parties: list[dict[str, Any]]  # ranked, with "match", "q1", "q3", "count"
-    answered: int
+    candidates: list[dict[str, Any]]  # best first, each with "match" (NaN if nothing to compare)
+    parties: list[dict[str, Any]]  # best first, with "match", "q1", "median", "q3", "count"
+    answered: int  # statements of this election the voter answered (with a weight above 0)
 
 
-def _party_names(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
+def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
     return {p["id"]: p for p in db.query("SELECT * FROM party")}
+
+
+def _candidate_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):  # stay well below SQLite's variable limit
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" for _ in chunk)
+        for row in db.query(f"SELECT * FROM candidate WHERE id IN ({marks})", chunk):
+            row["languages"] = json.loads(row["languages"] or "[]")
+            rows[row["id"]] = row
+    return rows
+
+
+def _nan_last(value: float) -> float:
+    return -math.inf if math.isnan(value) else value
 
 
 def results(
     db: sqlite_utils.Database,
     ballot: Ballot,
-    answers: dict[str, int],
-    weights: dict[str, float],
+    answers: Mapping[str, int],
+    weights: Mapping[str, float],
 ) -> Result:
-    """Rank the constituency's candidates and parties for these answers (pure numpy underneath)."""
+    """Rank the constituency's candidates and parties for these answers, on this election's statements."""
     snapshot = get_snapshot(db, ballot.election["id"])
-    voter, w = snapshot.voter_vectors(answers, weights)
+    voter, w = snapshot.voter_vectors(dict(answers), dict(weights))
     answered = int(np.count_nonzero(~np.isnan(voter) & (w > 0)))
     try:
         view = snapshot.constituency(ballot.constituency["id"])
-    except LookupError:
+    except LookupError:  # a constituency without candidates
         return Result(ballot, [], [], answered)
     matches = scoring.match(voter, w, view.matrix)
     order = scoring.rank(matches, snapshot.numbers[view.rows])
-    ids = [int(snapshot.candidate_ids[view.rows[i]]) for i in order]
-    info = {
-        c["id"]: c
-        for c in db.query(
-            f"SELECT * FROM candidate WHERE id IN ({','.join('?' for _ in ids)})", ids
-        )
-    } if ids else {}
-    parties = _party_names(db)
+    ids = [int(snapshot.candidate_ids[row]) for row in view.rows[order]]
+    info = _candidate_rows(db, ids)
+    parties = _parties(db)
     ranked = []
-    for i in order:
-        cid = int(snapshot.candidate_ids[view.rows[i]])
-        row = dict(info[cid])
-        row["languages"] = json.loads(row["languages"] or "[]")
+    for position, i in enumerate(order, start=1):
+        row = dict(info[ids[position - 1]])
         row["party"] = parties.get(row["party_id"])
         row["match"] = float(matches[i])
+        row["rank"] = position
         ranked.append(row)
-    party_index = snapshot.party_index[view.rows]
-    scores = scoring.party_match(voter, w, view.matrix, party_index, len(snapshot.party_ids))
-    party_rows = []
-    for p, pid in enumerate(snapshot.party_ids):
-        if pid is None or not scores.count[p]:
-            continue
-        party_rows.append(
-            {
-                "id": pid, "party": parties.get(pid), "match": float(scores.match[p]),
-                "q1": float(scores.q1[p]), "median": float(scores.median[p]),
-                "q3": float(scores.q3[p]), "count": int(scores.count[p]),
-            }
-        )
-    party_rows.sort(key=lambda r: (-(r["match"] if r["match"] == r["match"] else -1), r["id"]))
+    scores = scoring.party_match(
+        voter, w, view.matrix, snapshot.party_index[view.rows], len(snapshot.party_ids)
+    )
+    party_rows = [
+        {
+            "id": pid,
+            "party": parties.get(pid),
+            "match": float(scores.match[p]),
+            "q1": float(scores.q1[p]),
+            "median": float(scores.median[p]),
+            "q3": float(scores.q3[p]),
+            "count": int(np.count_nonzero(snapshot.party_index[view.rows] == p)),
+        }
+        for p, pid in enumerate(snapshot.party_ids)
+        # Independents share no party line; parties without candidates here are not on the ballot.
+        if pid is not None and np.any(snapshot.party_index[view.rows] == p)
+    ]
+    party_rows.sort(key=lambda r: (-_nan_last(r["match"]), collation_key(r["party"]["name_fi"] if r["party"] else r["id"])))
     return Result(ballot, ranked, party_rows, answered)
 
 
+def filter_candidates(
+    candidates: list[dict[str, Any]], party: str = "", language: str = "", text: str = ""
+) -> list[dict[str, Any]]:
+    """Candidates of one party ("-" = independents), speaking one language, or matching a name or number."""
+    needle = collation_key(text.strip())
+    out = []
+    for c in candidates:
+        if party and (c["party_id"] or "-") != party:
+            continue
+        if language and language not in c["languages"]:
+            continue
+        if needle:
+            name = collation_key(f"{c['first_name']} {c['last_name']}")
+            if needle not in name and needle != str(c["number"]):
+                continue
+        out.append(c)
+    return out
+
+
 def candidate_detail(
-    db: sqlite_utils.Database, candidate_id: int
+    db: sqlite_utils.Database, candidate_id: int, lang: str = "fi"
 ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] | None:
-    """A published candidate, their election, and their answers to that election's statements."""
-    rows = list(
-        db.query(
-            "SELECT c.* FROM candidate c JOIN election e ON e.id = c.election_id "
-            "WHERE c.id = ? AND e.published_at IS NOT NULL",
-            [candidate_id],
-        )
+    """A published candidate, their election, and their answers to that election's statements.
+
+    Each answer row has `value` (None if unanswered) and `justification` in the reader's language where the
+    candidate wrote one, else the one they wrote, with `justification_lang` naming its language.
+    """
+    candidate = _one(
+        db,
+        "SELECT c.* FROM candidate c JOIN election e ON e.id = c.election_id "
+        "WHERE c.id = ? AND e.published_at IS NOT NULL",
+        [candidate_id],
     )
-    if not rows:
+    if candidate is None:
         return None
-    candidate = rows[0]
     candidate["languages"] = json.loads(candidate["languages"] or "[]")
-    candidate["party"] = _party_names(db).get(candidate["party_id"])
-    election = next(db.query("SELECT * FROM election WHERE id = ?", [candidate["election_id"]]))
-    candidate["constituency"] = next(
-        db.query("SELECT * FROM constituency WHERE id = ?", [candidate["constituency_id"]])
+    candidate["party"] = _parties(db).get(candidate["party_id"])
+    candidate["constituency"] = _one(
+        db, "SELECT * FROM constituency WHERE id = ?", [candidate["constituency_id"]]
     )
+    intro_lang = "sv" if lang == "sv" and candidate["intro_sv"] else "fi"
+    candidate["intro"] = candidate[f"intro_{intro_lang}"] or candidate["intro_sv"]
+    candidate["intro_lang"] = intro_lang if candidate[f"intro_{intro_lang}"] else "sv"
+    election = _one(db, "SELECT * FROM election WHERE id = ?", [candidate["election_id"]])
     answers = list(
         db.query(
             """SELECT q.*, t.name_fi AS theme_fi, t.name_sv AS theme_sv, t.name_en AS theme_en,
+                      t.position AS theme_position,
                       a.value, a.justification_fi, a.justification_sv
                FROM election_question eq JOIN question q ON q.id = eq.question_id
                JOIN theme t ON t.id = q.theme_id
                LEFT JOIN answer a ON a.question_id = q.id AND a.candidate_id = ?
-               WHERE eq.election_id = ? ORDER BY eq.position, q.id""",
+               WHERE eq.election_id = ? ORDER BY eq.position, q.position, q.id""",
             [candidate_id, election["id"]],
         )
     )
     for row in answers:
         row["scale"] = json.loads(row["scale"])
+        preferred = "sv" if lang == "sv" else "fi"
+        other = "fi" if preferred == "sv" else "sv"
+        used = preferred if row[f"justification_{preferred}"] else other
+        row["justification"] = row[f"justification_{used}"] or None
+        row["justification_lang"] = used
     return candidate, election, answers
 
 
@@ -265,19 +404,30 @@ def explain_candidate(
     db: sqlite_utils.Database,
     election_id: str,
     candidate_id: int,
-    answers: dict[str, int],
-    weights: dict[str, float],
+    answers: Mapping[str, int],
+    weights: Mapping[str, float],
 ) -> dict[str, Any]:
-    """Match, per-theme matches and each statement's share of the distance, for one candidate."""
+    """One candidate's match with the voter, per theme (in theme order), and each statement's share of
+    their distance (what lowered the match most), computed by the scorer on the election's statements."""
     snapshot = get_snapshot(db, election_id)
-    voter, w = snapshot.voter_vectors(answers, weights)
+    voter, w = snapshot.voter_vectors(dict(answers), dict(weights))
     row = int(np.flatnonzero(snapshot.candidate_ids == candidate_id)[0])
-    cand = snapshot.answers[row : row + 1]
-    match = float(scoring.match(voter, w, cand)[0])
-    labels, themes = scoring.theme_match(voter, w, cand, snapshot.themes)
+    candidate = snapshot.answers[row : row + 1]
+    labels, themes = scoring.theme_match(voter, w, candidate, snapshot.themes)
     shares = scoring.explain(voter, w, snapshot.answers[row])
+    positions = {
+        t["id"]: t["position"] for t in db.query("SELECT id, position FROM theme")
+    }
+    theme_rows = sorted(
+        ((str(t), float(themes[0, i])) for i, t in enumerate(labels)),
+        key=lambda item: (positions.get(item[0], 0), item[0]),
+    )
+    share_by_id = {qid: float(shares[j]) for j, qid in enumerate(snapshot.question_ids)}
     return {
-        "match": match,
-        "themes": {str(t): float(themes[0, i]) for i, t in enumerate(labels)},
-        "shares": {qid: float(shares[j]) for j, qid in enumerate(snapshot.question_ids)},
+        "match": float(scoring.match(voter, w, candidate)[0]),
+        "themes": dict(theme_rows),
+        "shares": share_by_id,
+        # The statements that lowered the match most, for a plain-language explanation.
+        "largest": [qid for qid, s in sorted(share_by_id.items(), key=lambda kv: -kv[1]) if s > 0][:3],
+        "answered": int(np.count_nonzero(~np.isnan(voter) & (w > 0))),
     }

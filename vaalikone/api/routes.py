@@ -1,13 +1,17 @@
-"""JSON API for embedding and research (documented in the README). Stateless: nothing is stored."""
+"""JSON API for embedding and research (documented in the README's "JSON API" section).
+
+Stateless and read-only: no cookies, no session, and the answers posted to /match are neither stored nor
+logged. Every bad request gets HTTP 400 with {"error": "..."} naming the problem, never a 500.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import math
+from typing import Any, NoReturn
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest
 
 from vaalikone import voting
 from vaalikone.db import get_db
@@ -15,28 +19,77 @@ from vaalikone.i18n import LANGUAGES, localized
 from vaalikone.security import csrf
 
 bp = Blueprint("api", __name__, cli_group=None)
-# The API keeps no session and changes nothing: CSRF protects cookies, and the API uses none.
+# CSRF protects cookie-authenticated forms; the API reads no cookie and changes nothing.
 csrf.exempt(bp)
-MAX_LIMIT = 10000
+MAX_LIMIT = 10_000
+MAX_WEIGHT = 10
 
 
-def _lang() -> str:
-    lang = request.args.get("lang", "fi")
+@bp.after_request
+def cross_origin(response: Response) -> Response:
+    """Any site may embed the API: it is public, read-only and never uses credentials."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    if request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _fail(message: str) -> NoReturn:
+    abort(400, description=message)
+
+
+def _short(value: Any, length: int = 60) -> str:
+    """A client's value quoted back in an error message, cut short."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _lang(value: Any = None) -> str:
+    lang = request.args.get("lang", "fi") if value is None else value
     if lang not in LANGUAGES:
-        abort(400, description=_("Tuntematon kieli %(lang)s: käytä fi, sv tai en.", lang=lang))
+        _fail(_("Tuntematon kieli %(lang)s: käytä fi, sv tai en.", lang=_short(lang, 20)))
     return lang
 
 
-def _fail(message: str):
-    abort(400, description=message)
+def _scale_text(scale: list[int]) -> str:
+    if scale == list(range(scale[0], scale[-1] + 1)):
+        return f"{scale[0]}–{scale[-1]}"
+    return ", ".join(str(v) for v in scale)
 
 
 @bp.route("/questions")
 def questions():
+    """The statements voters can answer: the question bank's, and those of published imported elections.
+
+    `?election=<id>` lists one published election's statements in its order.
+    """
     lang = _lang()
-    rows = get_db().query(
-        "SELECT q.* FROM question q WHERE q.kinds IS NOT NULL ORDER BY q.position"
-    )
+    db = get_db()
+    election_id = request.args.get("election")
+    if election_id is not None:
+        election = next(
+            db.query(
+                "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+            ),
+            None,
+        )
+        if election is None:
+            _fail(_("Tuntematon vaali: %(id)s.", id=_short(election_id)))
+        rows = voting.questions_for(db, [voting.Ballot(election, {})])
+    else:
+        rows = list(
+            db.query(
+                """SELECT q.* FROM question q
+                   WHERE q.kinds IS NOT NULL OR q.id IN (
+                       SELECT eq.question_id FROM election_question eq
+                       JOIN election e ON e.id = eq.election_id WHERE e.published_at IS NOT NULL)
+                   ORDER BY q.kinds IS NULL, q.position, q.id"""
+            )
+        )
+    kinds_of = _published_kinds(db)
     return jsonify(
         {
             "questions": [
@@ -44,7 +97,8 @@ def questions():
                     "id": q["id"],
                     "theme": q["theme_id"],
                     "text": localized(q, "text", lang),
-                    "elections": json.loads(q["kinds"]),
+                    # Bank statements say which kinds of election they suit; imported ones, where used.
+                    "elections": json.loads(q["kinds"]) if q["kinds"] else kinds_of.get(q["id"], []),
                 }
                 for q in rows
             ]
@@ -52,76 +106,153 @@ def questions():
     )
 
 
+def _published_kinds(db) -> dict[str, list[str]]:
+    kinds: dict[str, set[str]] = {}
+    for qid, kind in db.execute(
+        """SELECT eq.question_id, e.kind FROM election_question eq
+           JOIN election e ON e.id = eq.election_id WHERE e.published_at IS NOT NULL"""
+    ):
+        kinds.setdefault(qid, set()).add(kind)
+    return {qid: sorted(k, key=lambda x: voting.KIND_ORDER.get(x, 9)) for qid, k in kinds.items()}
+
+
 @bp.route("/municipalities")
 def municipalities():
+    """Every municipality with the published elections its voters vote in (newest first)."""
     lang = _lang()
     db = get_db()
-    out = []
-    for m in voting.municipalities(db):
-        context = voting.context_for_municipality(db, m["code"])
-        out.append(
-            {
-                "code": m["code"],
-                "name": m["name_sv"] if lang == "sv" else m["name_fi"],
-                "elections": [b.election["id"] for b in context.ballots],
-            }
-        )
-    return jsonify({"municipalities": out})
+    elections = voting.elections_by_municipality(db)
+    return jsonify(
+        {
+            "municipalities": [
+                {"code": m["code"], "name": m["name"], "elections": elections[m["code"]]}
+                for m in voting.municipalities(db, lang)
+            ]
+        }
+    )
 
 
 def _party_name(party: dict[str, Any] | None, lang: str) -> str | None:
     return localized(party, "name", lang) if party else None
 
 
-@bp.route("/match", methods=["POST"])
-def match():
-    """Rank the candidates of a municipality's elections for the posted answers."""
+def _number(value: float) -> float | None:
+    """A match for JSON: null when there is nothing to compare (no answered statement)."""
+    return None if math.isnan(value) else round(value, 6)
+
+
+def _body() -> dict[str, Any]:
+    """The request body as a JSON object; an oversized body stops at MAX_CONTENT_LENGTH (413 -> 400)."""
+    raw = request.get_data(cache=False)
     try:
-        body = request.get_json(force=True, silent=False)
-    except BadRequest:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
         _fail(_("Pyynnön runko ei ole kelvollista JSONia."))
     if not isinstance(body, dict):
         _fail(_("Pyynnön rungon pitää olla JSON-olio."))
-    lang = body.get("lang", request.args.get("lang", "fi"))
-    if lang not in LANGUAGES:
-        _fail(_("Tuntematon kieli %(lang)s: käytä fi, sv tai en.", lang=str(lang)[:20]))
+    return body
+
+
+def _answers(
+    given: Any, questions: dict[str, dict[str, Any]], all_ids: set[str], code: str
+) -> dict[str, int]:
+    if not isinstance(given, dict):
+        _fail(_("Kentän answers pitää olla JSON-olio."))
+    answers: dict[str, int] = {}
+    for qid, value in given.items():
+        _known(qid, questions, all_ids, code)
+        if value is None:  # explicitly skipped
+            continue
+        scale = questions[qid]["scale"]
+        if isinstance(value, bool) or not isinstance(value, int) or value not in scale:
+            _fail(
+                _(
+                    "Väitteen %(id)s vastaus %(value)s ei ole asteikolla %(scale)s.",
+                    id=qid,
+                    value=_short(value, 20),
+                    scale=_scale_text(scale),
+                )
+            )
+        answers[qid] = value
+    return answers
+
+
+def _weights(
+    given: Any, questions: dict[str, dict[str, Any]], all_ids: set[str], code: str
+) -> dict[str, float]:
+    if not isinstance(given, dict):
+        _fail(_("Kentän weights pitää olla JSON-olio."))
+    weights: dict[str, float] = {}
+    for qid, value in given.items():
+        _known(qid, questions, all_ids, code)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not 0 <= value <= MAX_WEIGHT
+        ):
+            _fail(
+                _(
+                    "Väitteen %(id)s painon pitää olla luku väliltä 0–%(max)d.",
+                    id=qid,
+                    max=MAX_WEIGHT,
+                )
+            )
+        weights[qid] = float(value)
+    return weights
+
+
+def _known(qid: str, questions: dict[str, Any], all_ids: set[str], code: str) -> None:
+    if qid in questions:
+        return
+    if qid in all_ids:
+        _fail(_("Väite %(id)s ei kuulu kunnan %(code)s vaaleihin.", id=_short(qid), code=code))
+    _fail(_("Tuntematon väite: %(id)s.", id=_short(qid)))
+
+
+@bp.route("/match", methods=["POST"])
+def match():
+    """Rank the candidates and parties of a municipality's elections for the posted answers."""
+    body = _body()
+    lang = _lang(body.get("lang", request.args.get("lang", "fi")))
     db = get_db()
     code = body.get("municipality")
     if not isinstance(code, str):
-        _fail(_("Kenttä municipality puuttuu tai ei ole merkkijono."))
-    context = voting.context_for_municipality(db, code)
-    if context is None:
-        _fail(_("Tuntematon kunta: %(code)s.", code=code[:20]))
-    answers_in = body.get("answers", {})
-    weights_in = body.get("weights", {})
-    if not isinstance(answers_in, dict) or not isinstance(weights_in, dict):
-        _fail(_("Kenttien answers ja weights pitää olla JSON-olioita."))
+        _fail(_("Kenttä municipality puuttuu tai ei ole merkkijono (kunnan koodi, esim. \"091\")."))
+    if next(db.query("SELECT 1 FROM municipality WHERE code = ?", [code]), None) is None:
+        _fail(_("Tuntematon kunta: %(code)s.", code=_short(code, 20)))
+    ballots = [b for r in voting.municipality_rounds(db, code) for b in r.ballots]
+    wanted = body.get("elections")
+    if wanted is not None:
+        if not isinstance(wanted, list) or not all(isinstance(e, str) for e in wanted):
+            _fail(_("Kentän elections pitää olla lista vaalien tunnuksia."))
+        for election_id in wanted:
+            if election_id not in {b.id for b in ballots}:
+                _fail(
+                    _(
+                        "Kunta %(code)s ei äänestä vaalissa %(id)s.",
+                        code=code,
+                        id=_short(election_id),
+                    )
+                )
+        ballots = [b for b in ballots if b.id in wanted]
     limit = body.get("limit", 20)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         _fail(_("Kentän limit pitää olla kokonaisluku väliltä 1–%(max)d.", max=MAX_LIMIT))
-    questions = {q["id"]: q for q in voting.questions_for(db, context)}
-    answers: dict[str, int] = {}
-    for qid, value in answers_in.items():
-        if qid not in questions:
-            _fail(_("Tuntematon väite: %(id)s.", id=str(qid)[:60]))
-        if isinstance(value, bool) or not isinstance(value, int) or value not in questions[qid]["scale"]:
-            _fail(_("Väitteen %(id)s vastaus ei ole asteikolla 1–5.", id=qid))
-        answers[qid] = value
-    weights: dict[str, float] = {}
-    for qid, value in weights_in.items():
-        if qid not in questions:
-            _fail(_("Tuntematon väite: %(id)s.", id=str(qid)[:60]))
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
-            _fail(_("Väitteen %(id)s painon pitää olla luku väliltä 0–10.", id=qid))
-        weights[qid] = float(value)
+    questions = {q["id"]: q for q in voting.questions_for(db, ballots)}
+    all_ids = {qid for (qid,) in db.execute("SELECT id FROM question")}
+    answers = _answers(body.get("answers", {}), questions, all_ids, code)
+    weights = _weights(body.get("weights", {}), questions, all_ids, code)
     out = []
-    for ballot in context.ballots:
+    for ballot in ballots:
         result = voting.results(db, ballot, answers, weights)
         out.append(
             {
-                "id": ballot.election["id"],
+                "id": ballot.id,
                 "kind": ballot.election["kind"],
+                "name": localized(ballot.election, "name", lang),
                 "constituency": ballot.constituency["id"],
+                "answered": result.answered,
                 "candidates": [
                     {
                         "id": c["id"],
@@ -141,24 +272,14 @@ def match():
     return jsonify({"elections": out})
 
 
-def _number(value: float) -> float | None:
-    return None if value != value else round(value, 6)
-
-
 @bp.route("/candidates/<int:candidate_id>")
 def candidate(candidate_id: int):
+    """A published candidate's public answers and justifications."""
     lang = _lang()
-    detail = voting.candidate_detail(get_db(), candidate_id)
+    detail = voting.candidate_detail(get_db(), candidate_id, lang)
     if detail is None:
         abort(404)
     person, election, rows = detail
-    justifications = {}
-    for r in rows:
-        text = r["justification_sv"] if lang == "sv" and r["justification_sv"] else (
-            r["justification_fi"] or r["justification_sv"]
-        )
-        if text:
-            justifications[r["id"]] = text
     return jsonify(
         {
             "id": person["id"],
@@ -168,6 +289,6 @@ def candidate(candidate_id: int):
             "election": election["id"],
             "constituency": person["constituency_id"],
             "answers": {r["id"]: r["value"] for r in rows},
-            "justifications": justifications,
+            "justifications": {r["id"]: r["justification"] for r in rows if r["justification"]},
         }
     )

@@ -3,10 +3,14 @@
   "use strict";
   document.querySelectorAll(".js-only[hidden]").forEach(function (el) { el.hidden = false; });
 
-  // Municipality search over the plain <select>: finds bilingual municipalities by either name.
+  // The fields a result is built from; nothing else goes into a share link.
+  var CARRIED = /^(a-|w-)[A-Za-z0-9_.:-]+$|^(kunta|paiva|piiri)$/;
+
+  // Municipality search over the plain <select>: bilingual municipalities are found by either name,
+  // the first hit is selected (Enter then submits), and a live region says how many matched.
   var select = document.getElementById("kunta");
   if (select) {
-    var field = select.closest(".field");
+    var field = document.getElementById("kunta-field");
     var label = document.createElement("label");
     label.htmlFor = "kunta-search";
     label.textContent = select.dataset.searchLabel;
@@ -15,56 +19,112 @@
     input.id = "kunta-search";
     input.autocomplete = "off";
     input.setAttribute("aria-controls", "kunta");
-    field.insertBefore(input, select);
-    field.insertBefore(label, input);
-    var fold = function (s) { return s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""); };
+    input.setAttribute("aria-describedby", "kunta-search-status");
+    var status = document.createElement("p");
+    status.id = "kunta-search-status";
+    status.className = "hint";
+    status.setAttribute("role", "status");
+    field.insertBefore(label, field.firstChild);
+    field.insertBefore(input, label.nextSibling);
+    field.insertBefore(status, input.nextSibling);
+    // Accents are ignored, so "jyvas" finds Jyväskylä on any keyboard.
+    var fold = function (s) {
+      return s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    };
     input.addEventListener("input", function () {
       var q = fold(input.value.trim());
-      var first = null;
+      var hits = [];
+      var best = null;
       Array.prototype.forEach.call(select.options, function (opt) {
         if (!opt.value) { return; }
-        var hit = !q || fold(opt.dataset.names || opt.text).indexOf(q) !== -1;
+        var names = fold(opt.dataset.names || opt.text);
+        var hit = !q || names.indexOf(q) !== -1;
         opt.hidden = !hit;
         opt.disabled = !hit;
-        if (hit && !first) { first = opt; }
+        if (!hit) { return; }
+        hits.push(opt);
+        // A name that starts with the search beats one that merely contains it.
+        if (!best && names.split(/[\s-]+/).some(function (w) { return w.indexOf(q) === 0; })) { best = opt; }
       });
-      if (q && first) { select.value = first.value; }
+      if (!q) { status.textContent = ""; return; }
+      best = best || hits[0] || null;
+      select.value = best ? best.value : "";
+      var text = hits.length === 0 ? select.dataset.none
+        : hits.length === 1 ? select.dataset.one : select.dataset.many;
+      status.textContent = text.replace("{n}", hits.length).replace("{name}", best ? best.text : "");
     });
   }
 
-  // Share link: built here, put in the #fragment, never sent to the server.
+  // Language buttons on quiz pages also take along what the voter has chosen on this page.
+  document.querySelectorAll("form[data-carry-current]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var source = document.getElementById(form.dataset.carryCurrent);
+      if (!source) { return; }
+      source.querySelectorAll("input[type=radio]:checked").forEach(function (el) {
+        form.querySelectorAll("input[type=hidden]").forEach(function (old) {
+          if (old.name === el.name) { old.remove(); }
+        });
+        var copy = document.createElement("input");
+        copy.type = "hidden";
+        copy.name = el.name;
+        copy.value = el.value;
+        form.appendChild(copy);
+      });
+    });
+  });
+
+  // Share link: built here from the answers on the page, kept in the #fragment, never sent to the server.
+  var encode = function (text) {
+    return btoa(unescape(encodeURIComponent(text))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  };
+  var decode = function (data) {
+    return decodeURIComponent(escape(atob(data.replace(/-/g, "+").replace(/_/g, "/"))));
+  };
   var make = document.getElementById("make-share-link");
-  var form = document.getElementById("results-form");
-  if (make && form) {
+  var answersForm = document.getElementById("answers-form");
+  if (make && answersForm) {
+    var output = document.getElementById("share-output");
+    var link = document.getElementById("share-link");
     make.addEventListener("click", function () {
       var params = new URLSearchParams();
-      form.querySelectorAll("input[type=hidden]").forEach(function (el) {
-        if (/^(a-|w-|kunta$|piiri$)/.test(el.name)) { params.append(el.name, el.value); }
+      answersForm.querySelectorAll("input[type=hidden]").forEach(function (el) {
+        if (CARRIED.test(el.name)) { params.append(el.name, el.value); }
       });
-      var data = btoa(unescape(encodeURIComponent(params.toString())))
-        .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-      var out = document.getElementById("share-link");
-      out.value = location.origin + "/tulokset/jaettu#" + data;
-      out.hidden = false;
-      out.focus();
-      out.select();
+      params.append("lang", document.documentElement.lang);
+      link.value = location.origin + make.dataset.path + "#" + encode(params.toString());
+      output.hidden = false;
+      link.focus();
+      link.select();
+    });
+    var copy = document.getElementById("copy-share-link");
+    copy.addEventListener("click", function () {
+      var done = function () { document.getElementById("share-status").textContent = copy.dataset.done; };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(link.value).then(done, function () { link.select(); });
+      } else {
+        link.select();
+      }
     });
   }
 
+  // Opening a share link: the answers in the fragment are posted to the results page.
   var shared = document.getElementById("shared-form");
   if (shared && location.hash.length > 1) {
     try {
-      var b64 = location.hash.slice(1).replace(/-/g, "+").replace(/_/g, "/");
-      var text = decodeURIComponent(escape(atob(b64)));
-      new URLSearchParams(text).forEach(function (value, name) {
-        if (!/^(a-|w-|kunta$|piiri$)/.test(name)) { return; }
+      var lang = null;
+      new URLSearchParams(decode(location.hash.slice(1))).forEach(function (value, name) {
+        if (name === "lang") { lang = value; return; }
+        if (!CARRIED.test(name)) { return; }
         var el = document.createElement("input");
         el.type = "hidden";
         el.name = name;
         el.value = value;
         shared.appendChild(el);
       });
+      if (lang && /^(fi|sv|en)$/.test(lang)) { shared.action += "?lang=" + lang; }
       shared.submit();
-    } catch (e) { /* a broken link: the page explains and offers a new quiz */ }
+    } catch (e) {
+      document.getElementById("shared-status").textContent = shared.dataset.error;
+    }
   }
 })();

@@ -1,23 +1,43 @@
-"""The voter's pages: start, quiz, results, candidate pages, comparison, method and privacy.
+"""The voter's pages: start, quiz (one statement per page or all on one), results, candidate pages,
+comparison, and the method and privacy pages.
 
-A voter's answers travel only in POST bodies, from page to page as hidden fields: they never reach the
-database, the session, a log line or a URL that a server sees.
+A voter's answers travel only in POST bodies, carried from page to page as hidden fields (`a-<id>` for an
+answer, `w-<id>` for an importance other than normal): they never reach the database, the session, a log
+line or a URL a server sees. What the voter looks at (filters, page, selected candidates) rides along too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from vaalikone import voting
 from vaalikone.db import get_db
+from vaalikone.i18n import current_language
 from vaalikone.pages import shows_election
 
 bp = Blueprint("voter", __name__, cli_group=None)
 
+# Form fields that describe what the voter is looking at on the results page, per election.
+VIEW_PREFIXES = ("party-", "lang-", "q-", "at-")
+MAX_COMPARED = 3
+
+
 def scale_label(value: int | None) -> str:
+    """The words for an answer value; the same five labels serve any scale that uses some of them."""
     labels = {
         1: _("Täysin eri mieltä"),
         2: _("Jokseenkin eri mieltä"),
@@ -29,39 +49,98 @@ def scale_label(value: int | None) -> str:
 
 
 def importance_labels() -> dict[str, str]:
+    """The three importance levels a voter can give a statement, in the scorer's terms."""
     return {"less": _("Vähemmän tärkeä"), "normal": _("Tavallinen"), "more": _("Tärkeämpi")}
 
 
+def localized_text(row: dict[str, Any], name: str) -> Markup:
+    """row[name_<lang>] for the reader, or the Finnish text marked lang="fi" when no translation exists."""
+    lang = current_language()
+    text = row.get(f"{name}_{lang}")
+    if text:
+        return escape(text)
+    fallback = row.get(f"{name}_fi") or ""
+    if lang == "fi":
+        return escape(fallback)
+    return Markup('<span lang="fi">%s</span>') % fallback
+
+
+def in_language(text: str | None, lang: str) -> Markup:
+    """Text written in a known language, marked so when it differs from the page's language."""
+    if not text:
+        return Markup("")
+    if lang == current_language():
+        return escape(text)
+    return Markup('<span lang="%s">%s</span>') % (lang, text)
+
+
 # Globals, not a context processor, so that imported macros see them too.
-bp.add_app_template_global(scale_label)
-bp.add_app_template_global(importance_labels)
+for _helper in (scale_label, importance_labels, localized_text, in_language):
+    bp.add_app_template_global(_helper)
+
+
+@bp.app_template_global()
+def quiz_url(endpoint: str, context: voting.Context, **extra: Any) -> str:
+    """A URL carrying where the voter votes (municipality or district: never an answer)."""
+    return url_for(endpoint, **context.params, **extra)
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Pages built from a voter's answers are kept out of every cache, the browser's own included."""
+    if request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _context() -> voting.Context:
-    """Where the voter votes, from `kunta` (municipality code) or `piiri` (constituency id)."""
+    """Where the voter votes, from `kunta` (+ `paiva`, the election day) or `piiri` (a constituency id)."""
     db = get_db()
     values = request.values
     context = None
     if values.get("kunta"):
-        context = voting.context_for_municipality(db, values["kunta"])
+        context = voting.context_for_municipality(db, values["kunta"], values.get("paiva"))
     elif values.get("piiri"):
         context = voting.context_for_constituency(db, values["piiri"])
     if context is None:
-        abort(400, description=_("Valitse kotikuntasi tai vaalipiiri etusivulta."))
+        message = _("Valitse ensin kotikuntasi tai vaalipiirisi.")
+        if request.method == "GET":
+            flash(message)
+            abort(redirect(url_for("voter.index")))
+        abort(400, description=message)
     for ballot in context.ballots:
         shows_election(ballot.election)
     return context
 
 
-def _answers(questions: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, float]]:
+def _questions(context: voting.Context) -> list[dict[str, Any]]:
+    questions = voting.questions_for(get_db(), context.ballots)
+    if not questions:
+        abort(400, description=_("Kotikunnassasi ei ole nyt vaaleja, joihin tämä vaalikone liittyy."))
+    return questions
+
+
+def _answers(questions: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, str]]:
+    if request.method != "POST":
+        return {}, {}
     try:
         return voting.read_answers(request.form, questions)
     except voting.AnswerError:
-        abort(400, description=_("Vastaus ei kelpaa. Vastaa asteikon vaihtoehdoilla."))
+        abort(400, description=_("Vastaus ei kelpaa. Valitse vastaus väitteen vaihtoehdoista."))
+
+
+def _view_state() -> list[tuple[str, str]]:
+    """What the voter was looking at on the results page, to carry back there."""
+    return [
+        (key, value)
+        for key, value in request.form.items(multi=True)
+        if key.startswith(VIEW_PREFIXES) or key == "c"
+    ]
 
 
 @bp.route("/")
 def index():
+    """Start: choose the home municipality (or an electoral district), in any of the three languages."""
     db = get_db()
     elections = list(
         db.query("SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC")
@@ -71,109 +150,154 @@ def index():
     return render_template(
         "voter/index.html",
         elections=elections,
-        municipalities=voting.municipalities(db),
+        municipalities=voting.municipalities(db, current_language()),
         district_elections=voting.district_elections(db),
     )
 
 
 @bp.route("/vaalit")
 def elections():
+    """The elections the chosen municipality votes in, and why some are missing (Helsinki, Åland)."""
     context = _context()
-    return render_template("voter/elections.html", context=context, questions=voting.questions_for(get_db(), context))
+    questions = voting.questions_for(get_db(), context.ballots)
+    return render_template("voter/elections.html", context=context, questions=questions)
+
+
+def _step() -> int:
+    try:
+        return int(request.values.get("step", 0))
+    except ValueError:
+        return 0
 
 
 @bp.route("/kysely", methods=["GET", "POST"])
 def quiz():
-    """One statement per page; every earlier answer rides along in hidden fields."""
+    """One statement per page; every other answer rides along in hidden fields."""
     context = _context()
-    questions = voting.questions_for(get_db(), context)
-    if not questions:
-        abort(400, description=_("Kotikunnassasi ei ole tällä hetkellä vaaleja, joihin vaalikone liittyy."))
-    answers, _weights = _answers(questions) if request.method == "POST" else ({}, {})
-    levels = voting.importance_levels(request.form, questions)
-    try:
-        step = int(request.values.get("step", 0))
-    except ValueError:
-        step = 0
-    move = request.form.get("move")
-    if move == "next":
-        step += 1
-    elif move == "prev":
-        step -= 1
+    questions = _questions(context)
+    answers, levels = _answers(questions)
+    step = _step() + {"next": 1, "prev": -1}.get(request.form.get("move", ""), 0)
     step = max(0, min(step, len(questions) - 1))
     return render_template(
-        "voter/quiz.html", context=context, questions=questions, step=step,
-        question=questions[step], answers=answers, levels=levels,
+        "voter/quiz.html",
+        context=context,
+        questions=questions,
+        step=step,
+        question=questions[step],
+        answers=answers,
+        levels=levels,
     )
 
 
 @bp.route("/kysely/kaikki", methods=["GET", "POST"])
 def quiz_all():
-    """All statements in one form: quicker with a keyboard, and for long quizzes."""
+    """All statements in one form: quicker with a keyboard, and for long quizzes (47 statements)."""
     context = _context()
-    questions = voting.questions_for(get_db(), context)
-    if not questions:
-        abort(400, description=_("Kotikunnassasi ei ole tällä hetkellä vaaleja, joihin vaalikone liittyy."))
-    answers, _weights = _answers(questions) if request.method == "POST" else ({}, {})
-    levels = voting.importance_levels(request.form, questions)
+    questions = _questions(context)
+    answers, levels = _answers(questions)
     return render_template(
         "voter/quiz_all.html", context=context, questions=questions, answers=answers, levels=levels
     )
 
 
-def _int_arg(name: str, default: int = 0) -> int:
+def _party_options(candidates: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any] | None]]:
+    """The parties on this list ("-" for independents), in alphabetical order of their names."""
+    parties = {c["party_id"] or "-": c["party"] for c in candidates}
+    lang = current_language()
+
+    def key(item: tuple[str, dict[str, Any] | None]) -> tuple[int, str]:
+        party = item[1]
+        return (1, "") if party is None else (0, voting.collation_key(party.get(f"name_{lang}") or party["name_fi"]))
+
+    return sorted(parties.items(), key=key)
+
+
+def _page(eid: str, pages: int) -> int:
+    form = request.form
+    raw = form.get(f"page-{eid}")
+    if raw is None:
+        raw = "0" if form.get("filter") == eid else form.get(f"at-{eid}", "0")
     try:
-        return max(0, int(request.form.get(name, default)))
+        return max(0, min(int(raw), pages - 1))
     except ValueError:
-        return default
+        return 0
+
+
+def _results_page(
+    context: voting.Context,
+    questions: list[dict[str, Any]],
+    answers: dict[str, int],
+    levels: dict[str, str],
+    error: tuple[str, str] | None = None,
+):
+    """The results page: one section per election, each ranked on that election's statements only."""
+    db = get_db()
+    weights = voting.weights_for(levels)
+    page_size = int(current_app.config["RESULTS_PAGE_SIZE"])
+    selected = set(request.form.getlist("c"))
+    sections = []
+    for ballot in context.ballots:
+        eid = ballot.id
+        result = voting.results(db, ballot, answers, weights)
+        party = request.form.get(f"party-{eid}", "")
+        language = request.form.get(f"lang-{eid}", "")
+        text = request.form.get(f"q-{eid}", "")[:100]
+        shown = voting.filter_candidates(result.candidates, party, language, text)
+        pages = max(1, -(-len(shown) // page_size))
+        page = _page(eid, pages)
+        visible = shown[page * page_size : (page + 1) * page_size]
+        visible_ids = {str(c["id"]) for c in visible}
+        all_ids = {str(c["id"]) for c in result.candidates}
+        sections.append(
+            {
+                "ballot": ballot,
+                "result": result,
+                "asked": sum(1 for q in questions if eid in q["election_ids"]),
+                "party": party,
+                "language": language,
+                "text": text,
+                "page": page,
+                "pages": pages,
+                "candidates": visible,
+                "total": len(shown),
+                "selected": selected & all_ids,
+                # Chosen for comparison on another page of the list: kept, as hidden fields.
+                "kept": sorted((selected & all_ids) - visible_ids),
+                "party_options": _party_options(result.candidates),
+                "error": error[1] if error and error[0] == eid else None,
+            }
+        )
+    return render_template(
+        "voter/results.html",
+        context=context,
+        questions=questions,
+        answers=answers,
+        levels=levels,
+        sections=sections,
+        view=_view_state(),
+    )
 
 
 @bp.route("/tulokset", methods=["POST"])
 def results():
-    db = get_db()
+    """The voter's results for every election of the quiz."""
     context = _context()
-    questions = voting.questions_for(db, context)
-    answers, weights = _answers(questions)
-    levels = voting.importance_levels(request.form, questions)
-    page_size = int(current_app.config["RESULTS_PAGE_SIZE"])
-    sections = []
-    for ballot in context.ballots:
-        result = voting.results(db, ballot, answers, weights)
-        eid = ballot.election["id"]
-        party = request.form.get(f"party-{eid}") or ""
-        language = request.form.get(f"lang-{eid}") or ""
-        shown = [
-            c for c in result.candidates
-            if (not party or (c["party_id"] or "-") == party)
-            and (not language or language in c["languages"])
-        ]
-        pages = max(1, -(-len(shown) // page_size))
-        page = min(_int_arg(f"page-{eid}"), pages - 1)
-        sections.append(
-            {
-                "result": result, "party": party, "language": language, "page": page, "pages": pages,
-                "candidates": shown[page * page_size : (page + 1) * page_size],
-                "offset": page * page_size, "total": len(shown),
-                "parties": sorted({(c["party_id"] or "-") for c in result.candidates}),
-                "party_names": {c["party_id"]: c["party"] for c in result.candidates if c["party"]},
-            }
-        )
-    return render_template(
-        "voter/results.html", context=context, questions=questions, answers=answers, levels=levels,
-        sections=sections, answered=len(answers),
-    )
+    questions = _questions(context)
+    answers, levels = _answers(questions)
+    return _results_page(context, questions, answers, levels)
 
 
 @bp.route("/tulokset/jaettu")
 def shared():
-    """Opens a shared result: the answers are in the #fragment, which only the browser sees."""
+    """Opens a shared result: the answers are in the #fragment, which only the browser ever sees."""
     return render_template("voter/shared.html")
 
 
 @bp.route("/ehdokkaat/<int:candidate_id>", methods=["GET", "POST"])
 def candidate(candidate_id: int):
+    """A candidate's public answers; with the voter's answers (POST), side by side with the explanation."""
     db = get_db()
-    detail = voting.candidate_detail(db, candidate_id)
+    detail = voting.candidate_detail(db, candidate_id, current_language())
     if detail is None:
         abort(404)
     person, election, rows = detail
@@ -185,57 +309,78 @@ def candidate(candidate_id: int):
     questions: list[dict[str, Any]] = []
     if request.method == "POST":
         context = _context()
-        questions = voting.questions_for(db, context)
-        answers, weights = _answers(questions)
-        levels = voting.importance_levels(request.form, questions)
-        comparison = voting.explain_candidate(db, election["id"], candidate_id, answers, weights)
-    themes = {r["theme_id"]: r for r in rows}
+        questions = voting.questions_for(db, context.ballots)
+        answers, levels = _answers(questions)
+        comparison = voting.explain_candidate(
+            db, election["id"], candidate_id, answers, voting.weights_for(levels)
+        )
     return render_template(
-        "voter/candidate.html", person=person, election=election, rows=rows, themes=themes,
-        comparison=comparison, context=context, answers=answers, levels=levels, questions=questions,
+        "voter/candidate.html",
+        person=person,
+        election=election,
+        rows=rows,
+        rows_by_id={r["id"]: r for r in rows},
+        asked={q["id"] for q in questions},
+        themes=_themes(rows),
+        comparison=comparison,
+        context=context,
+        answers=answers,
+        levels=levels,
+        questions=questions,
+        view=_view_state(),
     )
+
+
+def _themes(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["theme_id"]: r for r in rows}
 
 
 @bp.route("/vertailu", methods=["POST"])
 def compare():
+    """Two or three candidates side by side with the voter's own answers."""
     db = get_db()
     context = _context()
-    questions = voting.questions_for(db, context)
-    answers, weights = _answers(questions)
-    levels = voting.importance_levels(request.form, questions)
-    ids = []
-    for raw in request.form.getlist("c"):
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            abort(400, description=_("Valitse vertailuun 2–3 ehdokasta."))
-    if not 2 <= len(set(ids)) <= 3:
-        abort(400, description=_("Valitse vertailuun 2–3 ehdokasta."))
+    questions = _questions(context)
+    answers, levels = _answers(questions)
+    ids = list(dict.fromkeys(request.form.getlist("c")))
+    section = request.form.get("compare", "")
+    if not 2 <= len(ids) <= MAX_COMPARED or not all(i.isdigit() for i in ids):
+        error = _("Valitse vertailuun kaksi tai kolme ehdokasta. Valitsit %(n)d.", n=len(ids))
+        return _results_page(context, questions, answers, levels, (section, error))
     people = []
-    for cid in dict.fromkeys(ids):
-        detail = voting.candidate_detail(db, cid)
+    weights = voting.weights_for(levels)
+    for cid in ids:
+        detail = voting.candidate_detail(db, int(cid), current_language())
         if detail is None:
             abort(404)
         person, election, rows = detail
+        shows_election(election)
+        person["election"] = election
         person["answers"] = {r["id"]: r for r in rows}
-        person["score"] = voting.explain_candidate(db, election["id"], cid, answers, weights)
+        person["score"] = voting.explain_candidate(db, election["id"], int(cid), answers, weights)
         people.append(person)
+    # Only the statements someone compared was asked; the others would be empty rows.
+    shown = [q for q in questions if any(q["id"] in p["answers"] for p in people)]
     return render_template(
-        "voter/compare.html", context=context, questions=questions, answers=answers, levels=levels,
+        "voter/compare.html",
+        context=context,
+        questions=questions,
+        shown=shown,
+        answers=answers,
+        levels=levels,
         people=people,
+        themes=_themes(shown),
+        view=_view_state(),
     )
 
 
 @bp.route("/menetelma")
 def method():
+    """How the match is computed, for voters."""
     return render_template("voter/method.html")
 
 
 @bp.route("/tietosuoja")
 def privacy():
+    """What is and is not stored about a voter."""
     return render_template("voter/privacy.html")
-
-
-@bp.app_template_global()
-def quiz_url(endpoint: str, context: voting.Context, **extra: Any) -> str:
-    return url_for(endpoint, **context.params, **extra)
