@@ -42,6 +42,13 @@ _BALLOTS_SQL = """
 """
 
 
+# Constituencies are named in Finnish and Swedish; districts and counties also have an English name.
+_CONSTITUENCY_SQL = """
+    SELECT c.*, coalesce(d.name_en, co.name_en) AS name_en FROM constituency c
+    LEFT JOIN district d ON d.id = c.district_id LEFT JOIN county co ON co.id = c.county_id
+"""
+
+
 def collation_key(name: str) -> str:
     """Sort key for Finnish and Swedish names: case-insensitive, å ä ö after z."""
     return name.casefold().translate(_COLLATION)
@@ -130,7 +137,7 @@ def municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
     ballots = []
     for _code, election_id, constituency_id in _ballots(db, " AND m.code = ?", [code]):
         election = _one(db, "SELECT * FROM election WHERE id = ?", [election_id])
-        constituency = _one(db, "SELECT * FROM constituency WHERE id = ?", [constituency_id])
+        constituency = _one(db, _CONSTITUENCY_SQL + " WHERE c.id = ?", [constituency_id])
         ballots.append(Ballot(election, constituency))
     ballots = _newest_first(ballots, lambda b: b.election)
     return [Round(date, list(group)) for date, group in groupby(ballots, key=lambda b: b.election["date"])]
@@ -168,7 +175,7 @@ def context_for_municipality(
 
 def context_for_constituency(db: sqlite_utils.Database, constituency_id: str) -> Context | None:
     """One published election in one constituency, chosen directly (an electoral district)."""
-    constituency = _one(db, "SELECT * FROM constituency WHERE id = ?", [constituency_id])
+    constituency = _one(db, _CONSTITUENCY_SQL + " WHERE c.id = ?", [constituency_id])
     if constituency is None:
         return None
     election = _one(
@@ -189,8 +196,7 @@ def district_elections(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     ):
         constituencies = list(
             db.query(
-                """SELECT c.* FROM constituency c LEFT JOIN district d ON d.id = c.district_id
-                   WHERE c.election_id = ? ORDER BY d.number, c.name_fi""",
+                _CONSTITUENCY_SQL + " WHERE c.election_id = ? ORDER BY d.number, c.name_fi",
                 [election["id"]],
             )
         )
@@ -372,7 +378,7 @@ def candidate_detail(
     candidate["languages"] = json.loads(candidate["languages"] or "[]")
     candidate["party"] = _parties(db).get(candidate["party_id"])
     candidate["constituency"] = _one(
-        db, "SELECT * FROM constituency WHERE id = ?", [candidate["constituency_id"]]
+        db, _CONSTITUENCY_SQL + " WHERE c.id = ?", [candidate["constituency_id"]]
     )
     intro_lang = "sv" if lang == "sv" and candidate["intro_sv"] else "fi"
     candidate["intro"] = candidate[f"intro_{intro_lang}"] or candidate["intro_sv"]
