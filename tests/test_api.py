@@ -47,7 +47,9 @@ def test_municipalities_list_their_elections(demo_client):
     assert by_code["091"]["elections"] == ["kunta-2025"], "Helsinki has no county election"
     assert by_code["179"]["elections"] == ["kunta-2025", "alue-2025"]
     assert by_code["478"]["elections"] == [], "Åland has its own elections"
-    fi = {m["code"]: m for m in demo_client.get("/api/v1/municipalities").get_json()["municipalities"]}
+    fi = {
+        m["code"]: m for m in demo_client.get("/api/v1/municipalities").get_json()["municipalities"]
+    }
     assert fi["091"]["name"] == "Helsinki"
 
 
@@ -63,7 +65,11 @@ def expected(app, election_id, constituency_id, answers, weights):
         parties = scoring.party_match(
             voter, w, view.matrix, snapshot.party_index[view.rows], len(snapshot.party_ids)
         )
-        party = {pid: parties.match[p] for p, pid in enumerate(snapshot.party_ids) if pid and parties.count[p]}
+        party = {
+            pid: parties.match[p]
+            for p, pid in enumerate(snapshot.party_ids)
+            if pid and parties.count[p]
+        }
         return [int(snapshot.candidate_ids[view.rows[i]]) for i in order], matches[order], party
     finally:
         db.conn.close()
@@ -74,14 +80,23 @@ def expected(app, election_id, constituency_id, answers, weights):
     [("kunta", "kunta-2025", "kunta-2025:179"), ("alue", "alue-2025", "alue-2025:keski-suomi")],
 )
 def test_match_agrees_with_the_scorer(demo_app, demo_client, kind, election, constituency):
-    answers = {"free-premises": 5, "keep-grant-level": 4, "market-rent": 1, "ngo-coordinator": 2, "no-gap-in-grants": 5}
+    answers = {
+        "free-premises": 5,
+        "keep-grant-level": 4,
+        "market-rent": 1,
+        "ngo-coordinator": 2,
+        "no-gap-in-grants": 5,
+    }
     weights = {"free-premises": 2, "ngo-coordinator": 0.5, "keep-grant-level": 0}
     body = demo_client.post(
-        "/api/v1/match", json={"municipality": "179", "answers": answers, "weights": weights, "limit": 5000}
+        "/api/v1/match",
+        json={"municipality": "179", "answers": answers, "weights": weights, "limit": 5000},
     ).get_json()
     section = next(e for e in body["elections"] if e["kind"] == kind)
     assert section["id"] == election and section["constituency"] == constituency
-    ids, matches, parties = expected(demo_app, election, constituency, answers, {k: float(v) for k, v in weights.items()})
+    ids, matches, parties = expected(
+        demo_app, election, constituency, answers, {k: float(v) for k, v in weights.items()}
+    )
     assert [c["id"] for c in section["candidates"]] == ids
     got = np.array([c["match"] for c in section["candidates"]])
     np.testing.assert_allclose(got, matches, atol=1e-6)
@@ -93,21 +108,27 @@ def test_match_agrees_with_the_scorer(demo_app, demo_client, kind, election, con
 
 
 def test_limit_cuts_the_list_and_defaults_to_twenty(demo_client):
-    body = demo_client.post("/api/v1/match", json={"municipality": "091", "answers": {}, "limit": 3}).get_json()
+    body = demo_client.post(
+        "/api/v1/match", json={"municipality": "091", "answers": {}, "limit": 3}
+    ).get_json()
     assert len(body["elections"]) == 1 and len(body["elections"][0]["candidates"]) == 3
     body = demo_client.post("/api/v1/match", json={"municipality": "091"}).get_json()
     assert len(body["elections"][0]["candidates"]) == 20
 
 
 def test_no_answer_gives_null_matches_and_ballot_order(demo_client):
-    body = demo_client.post("/api/v1/match", json={"municipality": "091", "answers": {"free-premises": None}}).get_json()
+    body = demo_client.post(
+        "/api/v1/match", json={"municipality": "091", "answers": {"free-premises": None}}
+    ).get_json()
     candidates = body["elections"][0]["candidates"]
     assert all(c["match"] is None for c in candidates)
     assert [c["number"] for c in candidates] == sorted(c["number"] for c in candidates)
 
 
 def test_elections_can_be_chosen(demo_client):
-    body = demo_client.post("/api/v1/match", json={"municipality": "179", "elections": ["alue-2025"]}).get_json()
+    body = demo_client.post(
+        "/api/v1/match", json={"municipality": "179", "elections": ["alue-2025"]}
+    ).get_json()
     assert [e["id"] for e in body["elections"]] == ["alue-2025"]
 
 
@@ -127,8 +148,14 @@ def test_candidate_answers_and_justifications(demo_client, demo_app):
     assert all(v is None or 1 <= v <= 5 for v in data["answers"].values())
     assert data["justifications"][qid] == text_fi
     # A justification is given in the language the candidate wrote it in when there is no other.
-    assert demo_client.get(f"/api/v1/candidates/{cid}?lang=sv").get_json()["justifications"][qid] == text_fi
-    assert demo_client.get(f"/api/v1/candidates/{sv_cid}?lang=fi").get_json()["justifications"][sv_qid] == text_sv
+    assert (
+        demo_client.get(f"/api/v1/candidates/{cid}?lang=sv").get_json()["justifications"][qid]
+        == text_fi
+    )
+    assert (
+        demo_client.get(f"/api/v1/candidates/{sv_cid}?lang=fi").get_json()["justifications"][sv_qid]
+        == text_sv
+    )
     missing = demo_client.get("/api/v1/candidates/999999")
     assert missing.status_code == 404 and missing.get_json()["error"]
 
@@ -140,7 +167,10 @@ def test_candidate_answers_and_justifications(demo_client, demo_app):
         ({"municipality": 91}, "municipality"),
         ({"answers": {}}, "municipality"),
         ({"municipality": "091", "answers": {"no-such-statement": 3}}, "no-such-statement"),
-        ({"municipality": "091", "answers": {"no-gap-in-grants": 3}}, "091"),  # a county statement in Helsinki
+        (
+            {"municipality": "091", "answers": {"no-gap-in-grants": 3}},
+            "091",
+        ),  # a county statement in Helsinki
         ({"municipality": "091", "answers": {"free-premises": 6}}, "free-premises"),
         ({"municipality": "091", "answers": {"free-premises": 0}}, "1–5"),
         ({"municipality": "091", "answers": {"free-premises": 2.5}}, "free-premises"),
@@ -170,7 +200,13 @@ def test_bad_match_requests_get_a_400_naming_the_problem(demo_client, body, need
 
 @pytest.mark.parametrize(
     "raw",
-    [b"{not json", b"", b"\xff\xfe\x00garbage", b"[" * 50_000 + b"]" * 50_000, b'{"municipality": "091", "weights": {"free-premises": NaN}}'],
+    [
+        b"{not json",
+        b"",
+        b"\xff\xfe\x00garbage",
+        b"[" * 50_000 + b"]" * 50_000,
+        b'{"municipality": "091", "weights": {"free-premises": NaN}}',
+    ],
 )
 def test_malformed_bodies_get_a_400(demo_client, raw):
     response = demo_client.post("/api/v1/match", data=raw, content_type="application/json")
@@ -184,7 +220,11 @@ def test_an_oversized_body_gets_a_400(demo_client):
 
 
 def test_unknown_language_gets_a_400(demo_client):
-    for path in ("/api/v1/questions?lang=de", "/api/v1/municipalities?lang=de", "/api/v1/candidates/1?lang=de"):
+    for path in (
+        "/api/v1/questions?lang=de",
+        "/api/v1/municipalities?lang=de",
+        "/api/v1/candidates/1?lang=de",
+    ):
         response = demo_client.get(path)
         assert response.status_code == 400 and "de" in response.get_json()["error"]
 
@@ -196,7 +236,8 @@ def test_errors_are_in_the_chosen_language(demo_client):
 
 def test_any_site_may_call_the_api_without_credentials(demo_client):
     preflight = demo_client.options(
-        "/api/v1/match", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
+        "/api/v1/match",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
     )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
@@ -211,31 +252,46 @@ def test_posted_answers_are_not_logged_or_stored(demo_client, demo_app, caplog):
     caplog.set_level(logging.DEBUG)
     marker = "free-premises"
     demo_client.post("/api/v1/match", json={"municipality": "091", "answers": {marker: 5}})
-    demo_client.post("/api/v1/match", json={"municipality": "091", "answers": {marker: 9}})  # an error too
+    demo_client.post(
+        "/api/v1/match", json={"municipality": "091", "answers": {marker: 9}}
+    )  # an error too
     assert marker not in caplog.text
     db = connect(demo_app.config["DATABASE"])
-    assert db.execute("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%voter%'").fetchone()[0] == 0
+    assert (
+        db.execute("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%voter%'").fetchone()[0] == 0
+    )
     db.conn.close()
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 statement_ids = st.sampled_from(["free-premises", "council-hearing", "no-gap-in-grants", "x", ""])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     body=st.fixed_dictionaries(
         {},
         optional={
             "municipality": st.sampled_from(["091", "179", "478", "999", ""]) | json_values,
-            "answers": st.dictionaries(statement_ids, json_values | st.integers(0, 6), max_size=3) | json_values,
-            "weights": st.dictionaries(statement_ids, json_values | st.floats(-1, 12), max_size=3) | json_values,
+            "answers": st.dictionaries(statement_ids, json_values | st.integers(0, 6), max_size=3)
+            | json_values,
+            "weights": st.dictionaries(statement_ids, json_values | st.floats(-1, 12), max_size=3)
+            | json_values,
             "limit": st.integers(-2, 20_000) | json_values,
-            "elections": st.lists(st.sampled_from(["kunta-2025", "alue-2025", "x"]), max_size=2) | json_values,
+            "elections": st.lists(st.sampled_from(["kunta-2025", "alue-2025", "x"]), max_size=2)
+            | json_values,
             "lang": st.sampled_from(["fi", "sv", "en", "de"]) | json_values,
         },
     )
@@ -248,4 +304,8 @@ def test_no_body_ever_causes_a_server_error(demo_client, body):
     if response.status_code == 400:
         assert isinstance(payload["error"], str) and payload["error"]
     else:
-        assert all(0 <= (c["match"] if c["match"] is not None else 0) <= 100 for e in payload["elections"] for c in e["candidates"])
+        assert all(
+            0 <= (c["match"] if c["match"] is not None else 0) <= 100
+            for e in payload["elections"]
+            for c in e["candidates"]
+        )

@@ -23,7 +23,9 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
     """Press Tab until the focused element matches: the way a keyboard user gets there."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return
     raise AssertionError(f"Tab never reached {selector}")
 
@@ -91,10 +93,15 @@ def test_whole_quiz_with_the_keyboard_only(live_server, page, lang):
 def test_whole_quiz_without_javascript(live_server, nojs_page):
     page = nojs_page
     page.goto(live_server.url + "/")
-    assert not page.locator("#kunta-search").count(), "no search box without JavaScript: the plain select works"
+    assert not page.locator("#kunta-search").count(), (
+        "no search box without JavaScript: the plain select works"
+    )
     page.select_option("#kunta", "091")
     page.click("#municipality-form button[type=submit]")
-    assert "Aluevaalit" not in page.content() and "Helsingissä ei järjestetä aluevaaleja" in page.content()
+    assert (
+        "Aluevaalit" not in page.content()
+        and "Helsingissä ei järjestetä aluevaaleja" in page.content()
+    )
     page.click("text=Aloita: yksi väite kerrallaan")
     _, total = progress(page)
     answers = {}
@@ -119,7 +126,9 @@ def test_whole_quiz_without_javascript(live_server, nojs_page):
     assert shown_ids(page, "kunta-2025") == expected[20:40]
     page.click("#answers-form button[value='0']")  # "Change my answers"
     assert progress(page) == (1, total)
-    assert page.locator("fieldset.statement input[value='']").is_checked(), "the first statement was skipped"
+    assert page.locator("fieldset.statement input[value='']").is_checked(), (
+        "the first statement was skipped"
+    )
     page.click("text=Näytä kaikki väitteet yhdellä sivulla")
     for qid, value in answers.items():
         assert page.locator(f"#quiz-form input[name='a-{qid}'][value='{value}']").is_checked()
@@ -207,7 +216,9 @@ def test_pages_fit_a_phone_screen(live_server, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fi-FI")
     page = context.new_page()
     try:
-        overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        overflow = (
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         page.goto(live_server.url + "/")
         assert page.evaluate(overflow) <= 0
         page.goto(f"{live_server.url}/kysely?kunta=179")
@@ -215,14 +226,19 @@ def test_pages_fit_a_phone_screen(live_server, browser):
         page.check("fieldset.statement input[value='4']")
         page.click("text=Näytä tulokset nyt")
         assert page.evaluate(overflow) <= 0
-        page.screenshot(path=str(Path(__file__).parent.parent / "test-artifacts" / "voter-results-phone.png"), full_page=True)
+        page.screenshot(
+            path=str(Path(__file__).parent.parent / "test-artifacts" / "voter-results-phone.png"),
+            full_page=True,
+        )
         page.locator(".candidate-card button.name").first.click()
         assert page.evaluate(overflow) <= 0
     finally:
         context.close()
 
 
-def test_share_link_lives_in_the_fragment_and_reproduces_the_result(live_server, page, browser, caplog):
+def test_share_link_lives_in_the_fragment_and_reproduces_the_result(
+    live_server, page, browser, caplog
+):
     caplog.set_level(logging.INFO)
     page.goto(f"{live_server.url}/kysely?kunta=091&lang=sv")
     page.check("fieldset.statement input[value='1']")
@@ -269,11 +285,19 @@ def test_a_voters_answers_reach_neither_the_database_nor_the_logs(live_server, p
     fragment = page.input_value("#share-link").split("#", 1)[1]
     assert page.locator(".candidate-list").count() == 2
     # The answers as they travel (form fields) and as a share link encodes them.
-    secrets = [f"a-{q}={v}" for q, v in answers.items()] + [f"a-{q}" for q in answers] + [fragment[:40]]
+    secrets = (
+        [f"a-{q}={v}" for q, v in answers.items()] + [f"a-{q}" for q in answers] + [fragment[:40]]
+    )
     db_file = Path(live_server.app.config["DATABASE"])
-    stored = b"".join(p.read_bytes() for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")) if p.exists())
+    stored = b"".join(
+        p.read_bytes()
+        for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm"))
+        if p.exists()
+    )
     for secret in secrets:
         assert secret.encode() not in stored, secret
-    assert "POST /kysely" in caplog.text and "POST /tulokset" in caplog.text, "the request log was captured"
+    assert "POST /kysely" in caplog.text and "POST /tulokset" in caplog.text, (
+        "the request log was captured"
+    )
     for secret in secrets:
         assert secret not in caplog.text, secret

@@ -29,40 +29,70 @@ def add_parliamentary_election(db, seed: int = 7) -> dict[str, list[int]]:
     with db.atomic():
         db["election"].insert(
             {
-                "id": ELECTION, "kind": "eduskunta", "date": "2023-04-02",
-                "name_fi": "Eduskuntavaalit 2023 (testi)", "name_sv": "Riksdagsvalet 2023 (test)",
-                "name_en": "Parliamentary elections 2023 (test)", "demo": 0, "source": SOURCE,
+                "id": ELECTION,
+                "kind": "eduskunta",
+                "date": "2023-04-02",
+                "name_fi": "Eduskuntavaalit 2023 (testi)",
+                "name_sv": "Riksdagsvalet 2023 (test)",
+                "name_en": "Parliamentary elections 2023 (test)",
+                "demo": 0,
+                "source": SOURCE,
                 "published_at": "2023-03-20T12:00:00+02:00",
             }
         )
-        db["theme"].insert({"id": "edk-test", "name_fi": "Eduskuntavaalit", "name_sv": "Riksdagsvalet", "name_en": "Parliament", "position": 99})
+        db["theme"].insert(
+            {
+                "id": "edk-test",
+                "name_fi": "Eduskuntavaalit",
+                "name_sv": "Riksdagsvalet",
+                "name_en": "Parliament",
+                "position": 99,
+            }
+        )
         for i in range(1, STATEMENTS + 1):
             db["question"].insert(
                 {
-                    "id": f"edk-q{i}", "theme_id": "edk-test", "kinds": None, "scale": json.dumps(SCALE),
+                    "id": f"edk-q{i}",
+                    "theme_id": "edk-test",
+                    "kinds": None,
+                    "scale": json.dumps(SCALE),
                     # Imported statements often exist in Finnish only.
-                    "text_fi": f"Testiväite numero {i} eduskuntavaaleista.", "position": 1000 + i,
+                    "text_fi": f"Testiväite numero {i} eduskuntavaaleista.",
+                    "position": 1000 + i,
                 }
             )
-            db["election_question"].insert({"election_id": ELECTION, "question_id": f"edk-q{i}", "position": i})
+            db["election_question"].insert(
+                {"election_id": ELECTION, "question_id": f"edk-q{i}", "position": i}
+            )
         ids: dict[str, list[int]] = {}
         next_id = 900_000
         for district in DISTRICTS:
             constituency = f"{ELECTION}:{district}"
-            name = db.execute("SELECT name_fi, name_sv FROM district WHERE id = ?", [district]).fetchone()
+            name = db.execute(
+                "SELECT name_fi, name_sv FROM district WHERE id = ?", [district]
+            ).fetchone()
             db["constituency"].insert(
-                {"id": constituency, "election_id": ELECTION, "district_id": district, "name_fi": name[0], "name_sv": name[1]}
+                {
+                    "id": constituency,
+                    "election_id": ELECTION,
+                    "district_id": district,
+                    "name_fi": name[0],
+                    "name_sv": name[1],
+                }
             )
             for n in range(12):
                 next_id += 1
                 party = parties[n % len(parties)] if n != 11 else None
                 db["candidate"].insert(
                     {
-                        "id": next_id, "election_id": ELECTION, "constituency_id": constituency,
+                        "id": next_id,
+                        "election_id": ELECTION,
+                        "constituency_id": constituency,
                         "party_id": party,
                         # Anonymised data: no ballot numbers and placeholder names.
                         "number": None if n % 3 == 0 else n + 2,
-                        "first_name": "Ehdokas", "last_name": str(next_id - 900_000),
+                        "first_name": "Ehdokas",
+                        "last_name": str(next_id - 900_000),
                         "languages": json.dumps(["fi", "sv"] if n % 4 == 0 else ["fi"]),
                     }
                 )
@@ -71,7 +101,9 @@ def add_parliamentary_election(db, seed: int = 7) -> dict[str, list[int]]:
                     value = None if rng.random() < 0.08 else rng.choice(SCALE)
                     db["answer"].insert(
                         {
-                            "candidate_id": next_id, "question_id": f"edk-q{i}", "value": value,
+                            "candidate_id": next_id,
+                            "question_id": f"edk-q{i}",
+                            "value": value,
                             "justification_fi": "Perustelu suomeksi." if i == 1 and value else None,
                         }
                     )
@@ -96,13 +128,17 @@ def test_the_start_page_offers_the_parliamentary_election_by_district(demo_clien
     html = demo_client.get("/").get_data(as_text=True)
     form = html.split('id="districts-h"', 1)[1]
     options = re.findall(r'<option value="([^"]+)">([^<]+)<', form)
-    assert [o[0] for o in options] == [f"{ELECTION}:helsinki", f"{ELECTION}:ahvenanmaa", f"{ELECTION}:keski-suomi"], (
-        "districts in their official order"
-    )
+    assert [o[0] for o in options] == [
+        f"{ELECTION}:helsinki",
+        f"{ELECTION}:ahvenanmaa",
+        f"{ELECTION}:keski-suomi",
+    ], "districts in their official order"
     assert "Eduskuntavaalit 2023 (testi): vaalipiiri" in text_of(form)
 
 
-def test_a_municipality_lists_its_parliamentary_election_apart_from_this_years_elections(demo_client, parliament):
+def test_a_municipality_lists_its_parliamentary_election_apart_from_this_years_elections(
+    demo_client, parliament
+):
     html = demo_client.get("/vaalit?kunta=179").get_data(as_text=True)
     assert "Kuntavaalit 2025" in html and "Aluevaalit 2025" in html
     other = html.split("Muut vaalit", 1)[1]
@@ -111,12 +147,16 @@ def test_a_municipality_lists_its_parliamentary_election_apart_from_this_years_e
     assert "Keski-Suomen vaalipiiri" in round_2023 and "Kyselyssä on 47 väitettä" in round_2023
 
 
-def test_aland_votes_in_the_parliamentary_election_but_not_in_municipal_or_county_ones(demo_client, parliament):
+def test_aland_votes_in_the_parliamentary_election_but_not_in_municipal_or_county_ones(
+    demo_client, parliament
+):
     html = demo_client.get("/vaalit?kunta=478").get_data(as_text=True)
     assert "omat vaalinsa" in html
     assert "Ahvenanmaan maakunnan vaalipiiri" in html or "Ahvenanmaa" in html
     assert "Kuntavaalit 2025" not in html
-    api = {m["code"]: m for m in demo_client.get("/api/v1/municipalities").get_json()["municipalities"]}
+    api = {
+        m["code"]: m for m in demo_client.get("/api/v1/municipalities").get_json()["municipalities"]
+    }
     assert api["478"]["elections"] == [ELECTION]
     assert api["179"]["elections"] == ["kunta-2025", "alue-2025", ELECTION]
     assert api["091"]["elections"] == ["kunta-2025", ELECTION]
@@ -128,13 +168,15 @@ def test_a_four_point_statement_offers_no_middle_answer_but_still_a_skip(demo_cl
     assert [int(v) for v in re.findall(r'value="(\d)"', scale)] == SCALE
     assert "Varken av samma eller av annan åsikt" not in scale
     assert "Hoppa över" in html
-    assert f'Väite 1 / 47'.replace("Väite", "Påstående") in html
+    assert "Väite 1 / 47".replace("Väite", "Påstående") in html
     # A statement without a Swedish text is shown in Finnish, marked as Finnish for screen readers.
     assert '<span lang="fi">Testiväite numero 1 eduskuntavaaleista.</span>' in html
 
 
 def test_an_answer_of_three_is_refused_on_a_four_point_scale(demo_client, parliament):
-    response = demo_client.post("/tulokset", data={"piiri": f"{ELECTION}:helsinki", "a-edk-q1": "3"})
+    response = demo_client.post(
+        "/tulokset", data={"piiri": f"{ELECTION}:helsinki", "a-edk-q1": "3"}
+    )
     assert response.status_code == 400
 
 
@@ -157,14 +199,27 @@ def test_a_candidate_without_a_number_copied_answers_match_fully(demo_client, de
     constituency = f"{ELECTION}:helsinki"
     cid = parliament[constituency][0]  # n == 0: no ballot number
     db = connect(demo_app.config["DATABASE"])
-    own = {q: v for q, v in db.execute("SELECT question_id, value FROM answer WHERE candidate_id = ? AND value IS NOT NULL", [cid])}
+    own = {
+        q: v
+        for q, v in db.execute(
+            "SELECT question_id, value FROM answer WHERE candidate_id = ? AND value IS NOT NULL",
+            [cid],
+        )
+    }
     db.conn.close()
     html = demo_client.post(
         "/tulokset", data={"piiri": constituency, **{f"a-{k}": str(v) for k, v in own.items()}}
     ).get_data(as_text=True)
-    first = html.split(f'id="s-{ELECTION}"', 1)[1].split('class="candidate-card"', 2)[1].split("</li>", 1)[0]
+    first = (
+        html.split(f'id="s-{ELECTION}"', 1)[1]
+        .split('class="candidate-card"', 2)[1]
+        .split("</li>", 1)[0]
+    )
     assert f"/ehdokkaat/{cid}" in first and "100\xa0%" in first and "nro" not in first
-    page = demo_client.post(f"/ehdokkaat/{cid}", data={"piiri": constituency, **{f"a-{k}": str(v) for k, v in own.items()}})
+    page = demo_client.post(
+        f"/ehdokkaat/{cid}",
+        data={"piiri": constituency, **{f"a-{k}": str(v) for k, v in own.items()}},
+    )
     text = text_of(page.get_data(as_text=True))
     assert "Vastaavuus kanssasi: 100\xa0%" in text and "ehdokasnumero" not in text
     assert "Vastasitte kaikkiin näihin väitteisiin samoin." in text
@@ -176,7 +231,9 @@ def test_the_api_serves_the_parliamentary_election(demo_client, demo_app, parlia
     everything = {q["id"] for q in demo_client.get("/api/v1/questions").get_json()["questions"]}
     assert "edk-q47" in everything
     answers = {"edk-q1": 5, "edk-q2": 1, "edk-q3": 4}
-    body = demo_client.post("/api/v1/match", json={"municipality": "179", "answers": answers, "limit": 100}).get_json()
+    body = demo_client.post(
+        "/api/v1/match", json={"municipality": "179", "answers": answers, "limit": 100}
+    ).get_json()
     section = next(e for e in body["elections"] if e["id"] == ELECTION)
     assert section["kind"] == "eduskunta" and section["constituency"] == f"{ELECTION}:keski-suomi"
     expected, _ = scorer_order(demo_app, ELECTION, f"{ELECTION}:keski-suomi", answers)

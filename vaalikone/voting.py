@@ -56,7 +56,11 @@ def collation_key(name: str) -> str:
 
 def municipality_name(municipality: Mapping[str, Any], lang: str) -> str:
     """The municipality's name in Swedish for Swedish readers, otherwise its Finnish name."""
-    return municipality["name_sv"] if lang == "sv" and municipality["name_sv"] else municipality["name_fi"]
+    return (
+        municipality["name_sv"]
+        if lang == "sv" and municipality["name_sv"]
+        else municipality["name_fi"]
+    )
 
 
 def municipalities(db: sqlite_utils.Database, lang: str = "fi") -> list[dict[str, Any]]:
@@ -109,14 +113,20 @@ class Context:
         return [b.election["kind"] for b in self.ballots]
 
 
-def _ballots(db: sqlite_utils.Database, where: str = "", params: list[Any] | None = None) -> list[Any]:
+def _ballots(
+    db: sqlite_utils.Database, where: str = "", params: list[Any] | None = None
+) -> list[Any]:
     return list(db.execute(_BALLOTS_SQL + where, params or []).fetchall())
 
 
 def elections_by_municipality(db: sqlite_utils.Database) -> dict[str, list[str]]:
     """Every municipality's published elections (ids), newest first: the API's municipality list."""
-    elections = {e["id"]: e for e in db.query("SELECT * FROM election WHERE published_at IS NOT NULL")}
-    out: dict[str, list[str]] = {code: [] for (code,) in db.execute("SELECT code FROM municipality")}
+    elections = {
+        e["id"]: e for e in db.query("SELECT * FROM election WHERE published_at IS NOT NULL")
+    }
+    out: dict[str, list[str]] = {
+        code: [] for (code,) in db.execute("SELECT code FROM municipality")
+    }
     for code, election_id, _constituency in _ballots(db):
         out[code].append(election_id)
     return {code: _newest_first(ids, lambda i: elections[i]) for code, ids in out.items()}
@@ -124,8 +134,12 @@ def elections_by_municipality(db: sqlite_utils.Database) -> dict[str, list[str]]
 
 def _newest_first(items: list[Any], election_of: Any) -> list[Any]:
     """Newest election day first; on the same day municipal, then county, then parliamentary."""
-    items = sorted(items, key=lambda x: (KIND_ORDER.get(election_of(x)["kind"], 9), election_of(x)["id"]))
-    return sorted(items, key=lambda x: election_of(x)["date"], reverse=True)  # stable: keeps kind order
+    items = sorted(
+        items, key=lambda x: (KIND_ORDER.get(election_of(x)["kind"], 9), election_of(x)["id"])
+    )
+    return sorted(
+        items, key=lambda x: election_of(x)["date"], reverse=True
+    )  # stable: keeps kind order
 
 
 def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
@@ -140,7 +154,10 @@ def municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
         constituency = _one(db, _CONSTITUENCY_SQL + " WHERE c.id = ?", [constituency_id])
         ballots.append(Ballot(election, constituency))
     ballots = _newest_first(ballots, lambda b: b.election)
-    return [Round(date, list(group)) for date, group in groupby(ballots, key=lambda b: b.election["date"])]
+    return [
+        Round(date, list(group))
+        for date, group in groupby(ballots, key=lambda b: b.election["date"])
+    ]
 
 
 def context_for_municipality(
@@ -336,7 +353,12 @@ def results(
         # Independents share no party line; parties without candidates here are not on the ballot.
         if pid is not None and np.any(snapshot.party_index[view.rows] == p)
     ]
-    party_rows.sort(key=lambda r: (-_nan_last(r["match"]), collation_key(r["party"]["name_fi"] if r["party"] else r["id"])))
+    party_rows.sort(
+        key=lambda r: (
+            -_nan_last(r["match"]),
+            collation_key(r["party"]["name_fi"] if r["party"] else r["id"]),
+        )
+    )
     return Result(ballot, ranked, party_rows, answered)
 
 
@@ -421,9 +443,7 @@ def explain_candidate(
     candidate = snapshot.answers[row : row + 1]
     labels, themes = scoring.theme_match(voter, w, candidate, snapshot.themes)
     shares = scoring.explain(voter, w, snapshot.answers[row])
-    positions = {
-        t["id"]: t["position"] for t in db.query("SELECT id, position FROM theme")
-    }
+    positions = {t["id"]: t["position"] for t in db.query("SELECT id, position FROM theme")}
     theme_rows = sorted(
         ((str(t), float(themes[0, i])) for i, t in enumerate(labels)),
         key=lambda item: (positions.get(item[0], 0), item[0]),
@@ -434,6 +454,8 @@ def explain_candidate(
         "themes": dict(theme_rows),
         "shares": share_by_id,
         # The statements that lowered the match most, for a plain-language explanation.
-        "largest": [qid for qid, s in sorted(share_by_id.items(), key=lambda kv: -kv[1]) if s > 0][:3],
+        "largest": [qid for qid, s in sorted(share_by_id.items(), key=lambda kv: -kv[1]) if s > 0][
+            :3
+        ],
         "answered": int(np.count_nonzero(~np.isnan(voter) & (w > 0))),
     }

@@ -98,7 +98,9 @@ def questions():
                     "theme": q["theme_id"],
                     "text": localized(q, "text", lang),
                     # Bank statements say which kinds of election they suit; imported ones, where used.
-                    "elections": json.loads(q["kinds"]) if q["kinds"] else kinds_of.get(q["id"], []),
+                    "elections": json.loads(q["kinds"])
+                    if q["kinds"]
+                    else kinds_of.get(q["id"], []),
                 }
                 for q in rows
             ]
@@ -218,7 +220,7 @@ def match():
     db = get_db()
     code = body.get("municipality")
     if not isinstance(code, str):
-        _fail(_("Kenttä municipality puuttuu tai ei ole merkkijono (kunnan koodi, esim. \"091\")."))
+        _fail(_('Kenttä municipality puuttuu tai ei ole merkkijono (kunnan koodi, esim. "091").'))
     if next(db.query("SELECT 1 FROM municipality WHERE code = ?", [code]), None) is None:
         _fail(_("Tuntematon kunta: %(code)s.", code=_short(code, 20)))
     ballots = [b for r in voting.municipality_rounds(db, code) for b in r.ballots]
@@ -264,7 +266,11 @@ def match():
                     for c in result.candidates[:limit]
                 ],
                 "parties": [
-                    {"id": p["id"], "name": _party_name(p["party"], lang), "match": _number(p["match"])}
+                    {
+                        "id": p["id"],
+                        "name": _party_name(p["party"], lang),
+                        "match": _number(p["match"]),
+                    }
                     for p in result.parties
                 ],
             }

@@ -116,7 +116,9 @@ def _context() -> voting.Context:
 def _questions(context: voting.Context) -> list[dict[str, Any]]:
     questions = voting.questions_for(get_db(), context.ballots)
     if not questions:
-        abort(400, description=_("Kotikunnassasi ei ole nyt vaaleja, joihin tämä vaalikone liittyy."))
+        abort(
+            400, description=_("Kotikunnassasi ei ole nyt vaaleja, joihin tämä vaalikone liittyy.")
+        )
     return questions
 
 
@@ -143,7 +145,9 @@ def index():
     """Start: choose the home municipality (or an electoral district), in any of the three languages."""
     db = get_db()
     elections = list(
-        db.query("SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC")
+        db.query(
+            "SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC"
+        )
     )
     for election in elections:
         shows_election(election)
@@ -207,7 +211,11 @@ def _party_options(candidates: list[dict[str, Any]]) -> list[tuple[str, dict[str
 
     def key(item: tuple[str, dict[str, Any] | None]) -> tuple[int, str]:
         party = item[1]
-        return (1, "") if party is None else (0, voting.collation_key(party.get(f"name_{lang}") or party["name_fi"]))
+        return (
+            (1, "")
+            if party is None
+            else (0, voting.collation_key(party.get(f"name_{lang}") or party["name_fi"]))
+        )
 
     return sorted(parties.items(), key=key)
 

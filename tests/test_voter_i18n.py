@@ -1,0 +1,81 @@
+"""The voter's pages exist in Finnish, Swedish and English: the compiled catalogs translate every message,
+and pages in each language carry no untranslated Finnish interface text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from vaalikone.i18n import DOMAINS, TRANSLATIONS_DIR, untranslated
+
+
+def test_no_catalog_has_an_untranslated_or_fuzzy_message():
+    assert untranslated() == []
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_message_is_in_the_compiled_catalog(domain, lang):
+    """What users get is the .mo file: every Finnish msgid must have a non-empty translation there."""
+    with open(TRANSLATIONS_DIR / "fi" / "LC_MESSAGES" / f"{domain}.po", "rb") as f:
+        source = read_po(f, locale="fi")
+    mo_path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{domain}.mo"
+    assert mo_path.exists(), f"{mo_path} is missing: run `flask --app vaalikone translate compile`"
+    with open(mo_path, "rb") as f:
+        compiled = read_mo(f)
+    missing = []
+    for message in source:
+        if not message.id:
+            continue
+        translated = compiled.get(message.id)
+        strings = translated.string if translated else None
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        if not translated or not all(strings) or translated.fuzzy:
+            missing.append(message.id)
+    assert missing == []
+
+
+def test_the_compiled_voter_catalog_translates_what_voters_see():
+    expected = {"sv": ("Nästa", "Hoppa över"), "en": ("Next", "Skip")}
+    for lang, (next_, skip) in expected.items():
+        with open(TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "voter.mo", "rb") as f:
+            catalog = read_mo(f)
+        assert catalog.get("Seuraava").string == next_
+        assert catalog.get("Ohita").string == skip
+
+
+# Words that only Finnish interface text contains; candidates' and statements' own texts are excluded.
+FINNISH_WORDS = re.compile(
+    r"\b(Väite|Vastaavuus|Ehdokkaat|Puolueet|Tulokset|Seuraava|Ohita|Vertaa|kanssasi)\b"
+)
+
+
+def interface_text(html: str) -> str:
+    """The page's text outside content marked as Finnish (lang="fi") and outside the language menu."""
+    html = re.sub(r'<(\w+)[^>]*\blang="fi"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_voter_pages_have_no_finnish_interface_text(demo_client, lang):
+    data = {"kunta": "179", "a-council-hearing": "4", "a-free-premises": "2", "c": ["1", "2"]}
+    pages = [
+        demo_client.get(f"/?lang={lang}"),
+        demo_client.get(f"/vaalit?kunta=091&lang={lang}"),
+        demo_client.get(f"/kysely?kunta=179&lang={lang}"),
+        demo_client.get(f"/kysely/kaikki?kunta=179&lang={lang}"),
+        demo_client.post(f"/tulokset?lang={lang}", data=data),
+        demo_client.post(f"/ehdokkaat/1?lang={lang}", data=data),
+        demo_client.post(f"/vertailu?lang={lang}", data=data),
+        demo_client.get(f"/menetelma?lang={lang}"),
+        demo_client.get(f"/tietosuoja?lang={lang}"),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html
+        assert not FINNISH_WORDS.findall(interface_text(html)), response.request.path
