@@ -174,7 +174,53 @@ def organisation_rows(sizes: Sizes) -> list[Row]:
     ]
 
 
-ROWS: list[Callable[[Sizes], list[Row]]] = [one_voter_rows, batch_rows, organisation_rows]
+def real_data_rows(sizes: Sizes) -> list[Row]:
+    """Yle's real 2023 answers (2,116 candidates x 47 statements, four-point scale): ranking all
+    candidates for one voter, and for many voters in batch."""
+    from pathlib import Path
+
+    from vaalikone.importers import yle
+
+    data = yle.read_2023(Path(__file__).resolve().parent / "data" / "yle" / "2023")
+    index = {c["id"]: i for i, c in enumerate(data.candidates)}
+    columns = {q["id"]: j for j, q in enumerate(data.questions)}
+    raw = np.full((len(index), len(columns)), np.nan)
+    for a in data.answers:
+        if a["value"] is not None:
+            raw[index[a["candidate_id"]], columns[a["question_id"]]] = a["value"]
+    real = scoring.normalise(raw, 1, 5)
+    matrix = scoring.CandidateMatrix(real)
+    numbers = np.arange(len(real))
+    rng = np.random.default_rng(SEED)
+    v = real[rng.integers(0, len(real))].copy()
+    w = np.ones(real.shape[1])
+
+    def rank_all() -> np.ndarray:
+        return scoring.rank(scoring.match(v, w, matrix), numbers)
+
+    seconds, order = timed(rank_all, sizes.runs)
+    reference, note = None, ""
+    ref = reference_module()
+    if ref is not None:
+        lists = (v.tolist(), w.tolist(), real.tolist())
+        reference, expected = timed(lambda: ref.match(*lists), sizes.reference_runs, False)
+        got = scoring.match(v, w, matrix)
+        note = f"max diff vs reference {np.max(np.abs(got - np.array(expected))):.0e}"
+    voters = real[rng.integers(0, len(real), sizes.batch_voters)]
+    batch = median_seconds(lambda: scoring.match_batch(voters, w, matrix), sizes.batch_runs)
+    size = f"{real.shape[0]:,} x {real.shape[1]}"
+    return [
+        Row("Yle 2023: match + rank, one voter", size, seconds, sizes.runs, None, reference, note),
+        Row(
+            "Yle 2023: match_batch, total", f"{sizes.batch_voters:,} x {size}", batch, sizes.batch_runs,
+            note="real answers",
+        ),
+    ]
+
+
+ROWS: list[Callable[[Sizes], list[Row]]] = [
+    one_voter_rows, batch_rows, organisation_rows, real_data_rows,
+]
 
 
 def duration(seconds: float | None) -> str:

@@ -35,6 +35,8 @@ class Context:
     municipality: dict[str, Any] | None = None
     params: dict[str, str] = field(default_factory=dict)  # how to ask for this context again
     no_county_reason: str | None = None  # "helsinki" or "aland"
+    # Parliamentary elections of the municipality's district: offered as a separate quiz.
+    district_ballots: list[Ballot] = field(default_factory=list)
 
 
 def municipalities(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -53,15 +55,15 @@ def context_for_municipality(db: sqlite_utils.Database, code: str) -> Context | 
     if not rows:
         return None
     municipality = rows[0]
-    ballots = []
+    ballots, district_ballots = [], []
     for election in _published(db):
         column, value = {
             "kunta": ("municipality_code", municipality["code"]),
             "alue": ("county_id", municipality["county_id"]),
             "eduskunta": ("district_id", municipality["district_id"]),
         }[election["kind"]]
-        if value is None or election["kind"] == "eduskunta":
-            continue  # parliamentary elections are chosen explicitly on the start page
+        if value is None:
+            continue
         found = list(
             db.query(
                 f"SELECT * FROM constituency WHERE election_id = ? AND {column} = ?",
@@ -69,13 +71,15 @@ def context_for_municipality(db: sqlite_utils.Database, code: str) -> Context | 
             )
         )
         if found:
-            ballots.append(Ballot(election, found[0]))
+            # A parliamentary election has its own statements: it gets a quiz of its own.
+            target = district_ballots if election["kind"] == "eduskunta" else ballots
+            target.append(Ballot(election, found[0]))
     reason = None
     if municipality["aland"]:
         reason = "aland"
     elif municipality["county_id"] is None:
         reason = "helsinki"
-    return Context(ballots, municipality, {"kunta": code}, reason)
+    return Context(ballots, municipality, {"kunta": code}, reason, district_ballots)
 
 
 def district_elections(db: sqlite_utils.Database) -> list[dict[str, Any]]:
