@@ -230,13 +230,15 @@ def results(
 
 
 def candidate_detail(
-    db: sqlite_utils.Database, candidate_id: int
+    db: sqlite_utils.Database, candidate_id: int, *, published_only: bool = True
 ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] | None:
-    """A published candidate, their election, and their answers to that election's statements."""
+    """A candidate (of a published election, unless asked otherwise), their election, and their
+    answers to that election's statements."""
+    published = " AND e.published_at IS NOT NULL" if published_only else ""
     rows = list(
         db.query(
             "SELECT c.* FROM candidate c JOIN election e ON e.id = c.election_id "
-            "WHERE c.id = ? AND e.published_at IS NOT NULL",
+            f"WHERE c.id = ?{published}",
             [candidate_id],
         )
     )
