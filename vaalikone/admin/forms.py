@@ -4,12 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 
 class ElectionForm(FlaskForm):
     kind = SelectField(
-        _l("Vaalit"), choices=[("kunta", _l("Kuntavaalit")), ("alue", _l("Aluevaalit"))]
+        _l("Vaalit"),
+        choices=[SelectChoice("kunta", _l("Kuntavaalit")), SelectChoice("alue", _l("Aluevaalit"))],
     )
     date = DateField(_l("Vaalipäivä"), validators=[DataRequired()])
     answer_deadline = DateTimeLocalField(

@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from vaalikone.admin.forms import ButtonForm, ElectionForm, ImportForm
 from vaalikone.auth import role_required
-from vaalikone.db import connect, get_db
+from vaalikone.db import connect, get_db, writing
 from vaalikone.importers import candidates as candidate_import
 from vaalikone.reference import link_bank_questions
 from vaalikone.snapshot import bump_version
@@ -59,7 +59,7 @@ def create_election():
         form.date.errors.append(_("Nämä vaalit on jo luotu."))
         return render_template("admin/index.html", elections=[], form=form), 400
     deadline = form.answer_deadline.data.replace(tzinfo=datetime.now().astimezone().tzinfo)
-    with db.atomic():
+    with writing(db):
         db["election"].insert(
             {
                 "id": election_id,
@@ -172,7 +172,7 @@ def invite(election_id: str):
     )
     days = int(current_app.config["INVITATION_DAYS"])
     links = []
-    with db.atomic():
+    with writing(db):
         for user in users:
             token = create_invitation(db, user["id"], days)
             links.append(
@@ -188,7 +188,7 @@ def publish(election_id: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     db = get_db()
-    with db.atomic():
+    with writing(db):
         db.execute(
             "UPDATE election SET published_at = ? WHERE id = ?",
             [None if election["published_at"] else now(), election_id],
@@ -208,7 +208,7 @@ def create_admin(email: str, password: str) -> None:
         raise click.ClickException("The password must be at least 10 characters long.")
     db = connect(current_app.config["DATABASE"])
     try:
-        with db.atomic():
+        with writing(db):
             db.execute(
                 """INSERT INTO user (email, password_hash, role, active, created_at) VALUES (?, ?, 'admin', 1, ?)
                    ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin'""",

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from vaalikone.auth.forms import LoginForm
-from vaalikone.db import get_db
+from vaalikone.db import get_db, writing
 from vaalikone.security import limiter
 
 bp = Blueprint("auth", __name__, cli_group=None)
@@ -84,7 +84,7 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         from werkzeug.security import generate_password_hash
 
-        with db.atomic():
+        with writing(db):
             db.execute(
                 "UPDATE user SET password_hash = ? WHERE id = ?",
                 [generate_password_hash(form.password.data), invitation["user_id"]],

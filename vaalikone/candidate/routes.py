@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 
 from vaalikone import voting
 from vaalikone.auth import role_required
-from vaalikone.db import get_db
+from vaalikone.db import get_db, writing
 from vaalikone.snapshot import bump_version
 
 bp = Blueprint("candidate", __name__, cli_group=None)
@@ -129,7 +129,7 @@ def _answered(rows: list[dict[str, Any]]) -> int:
 def _save(person: dict[str, Any], election: dict[str, Any], data: dict[str, Any]) -> None:
     db = get_db()
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    with db.atomic():
+    with writing(db):
         db["answer"].upsert_all(
             [
                 {"candidate_id": person["id"], "question_id": qid, **values, "updated_at": stamp}

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from vaalikone.db import writing
 from vaalikone.snapshot import bump_version
 
 COLUMNS = (
@@ -196,7 +197,7 @@ def write(db: sqlite_utils.Database, parsed: CandidateImport, created_at: str) -
     if parsed.problems:
         raise ValueError("refusing to import a file with problems")
     elections = set()
-    with db.atomic():
+    with writing(db):
         for row in parsed.rows:
             cid, (column, value, name_fi, name_sv) = row["constituency"]
             db.execute(

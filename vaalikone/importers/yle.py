@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
+from vaalikone.db import writing
 from vaalikone.reference import read_csv
 from vaalikone.snapshot import bump_version
 
@@ -372,7 +373,7 @@ def write(db: sqlite_utils.Database, data: YleData) -> bool:
     exists = db.execute("SELECT 1 FROM election WHERE id = ?", [election["id"]]).fetchone()
     if row and row[0] == data.fingerprint and exists:
         return False
-    with db.atomic():
+    with writing(db):
         db.execute(
             "DELETE FROM answer WHERE candidate_id IN (SELECT id FROM candidate WHERE election_id = ?)",
             [election["id"]],
