@@ -34,7 +34,8 @@ def test_match_agrees_with_the_scorer(demo_app, demo_client):
     answers = {"free-premises": 5, "keep-grant-level": 4, "market-rent": 1, "ngo-coordinator": 2}
     weights = {"free-premises": 2}
     body = demo_client.post(
-        "/api/v1/match", json={"municipality": "179", "answers": answers, "weights": weights, "limit": 5000}
+        "/api/v1/match",
+        json={"municipality": "179", "answers": answers, "weights": weights, "limit": 5000},
     ).get_json()
     kunta = next(e for e in body["elections"] if e["kind"] == "kunta")
     db = connect(demo_app.config["DATABASE"])
@@ -43,7 +44,9 @@ def test_match_agrees_with_the_scorer(demo_app, demo_client):
     voter, w = snapshot.voter_vectors(answers, {k: float(v) for k, v in weights.items()})
     expected = scoring.match(voter, w, view.matrix)
     order = scoring.rank(expected, snapshot.numbers[view.rows])
-    assert [c["id"] for c in kunta["candidates"]] == [int(snapshot.candidate_ids[view.rows[i]]) for i in order]
+    assert [c["id"] for c in kunta["candidates"]] == [
+        int(snapshot.candidate_ids[view.rows[i]]) for i in order
+    ]
     got = np.array([c["match"] for c in kunta["candidates"]])
     np.testing.assert_allclose(got, expected[order], atol=1e-6)
     assert all(0 <= m <= 100 for m in got)
@@ -52,7 +55,9 @@ def test_match_agrees_with_the_scorer(demo_app, demo_client):
 
 
 def test_limit_cuts_the_list(demo_client):
-    body = demo_client.post("/api/v1/match", json={"municipality": "091", "answers": {}, "limit": 3}).get_json()
+    body = demo_client.post(
+        "/api/v1/match", json={"municipality": "091", "answers": {}, "limit": 3}
+    ).get_json()
     assert len(body["elections"]) == 1 and len(body["elections"][0]["candidates"]) == 3
 
 

@@ -8,7 +8,11 @@ from tests.builders import login, make_candidate, make_election, make_user
 
 ROLES = ("anonymous", "candidate_a", "candidate_b", "organisation", "admin")
 ARGS = {"election_id": "kunta-2029", "candidate_id": "1", "token": "x", "filename": "style.css"}
-OWNER = {"admin.": {"admin"}, "candidate.": {"candidate_a", "candidate_b"}, "organisation.": {"organisation"}}
+OWNER = {
+    "admin.": {"admin"},
+    "candidate.": {"candidate_a", "candidate_b"},
+    "organisation.": {"organisation"},
+}
 
 
 @pytest.fixture
@@ -16,11 +20,17 @@ def clients(app, db):
     make_election(db, published=True)
     make_candidate(db, number=2, email="a@example.fi")
     make_candidate(db, number=3, email="b@example.fi")
-    db["organisation"].insert({"id": "testorg", "name_fi": "T", "name_sv": "T", "name_en": "T"}, replace=True)
+    db["organisation"].insert(
+        {"id": "testorg", "name_fi": "T", "name_sv": "T", "name_en": "T"}, replace=True
+    )
     make_user(db, "org@example.fi", "organisation", organisation_id="testorg")
     make_user(db, "admin@example.fi", "admin")
-    emails = {"candidate_a": "a@example.fi", "candidate_b": "b@example.fi", "organisation": "org@example.fi",
-              "admin": "admin@example.fi"}
+    emails = {
+        "candidate_a": "a@example.fi",
+        "candidate_b": "b@example.fi",
+        "organisation": "org@example.fi",
+        "admin": "admin@example.fi",
+    }
     out = {"anonymous": app.test_client()}
     for role, email in emails.items():
         out[role] = app.test_client()
@@ -32,7 +42,9 @@ def routes(app):
     for rule in app.url_map.iter_rules():
         url = rule.rule
         for arg in rule.arguments:
-            url = url.replace(f"<{arg}>", ARGS.get(arg, "x")).replace(f"<int:{arg}>", ARGS.get(arg, "1"))
+            url = url.replace(f"<{arg}>", ARGS.get(arg, "x")).replace(
+                f"<int:{arg}>", ARGS.get(arg, "1")
+            )
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url
 
@@ -40,7 +52,9 @@ def routes(app):
 def test_permission_matrix(app, clients):
     checked = 0
     for endpoint, method, url in routes(app):
-        owners = next((roles for prefix, roles in OWNER.items() if endpoint.startswith(prefix)), None)
+        owners = next(
+            (roles for prefix, roles in OWNER.items() if endpoint.startswith(prefix)), None
+        )
         if owners is None:
             continue
         for role in ROLES:
@@ -48,7 +62,11 @@ def test_permission_matrix(app, clients):
             if role in owners:
                 assert response.status_code != 403, (endpoint, method, role)
             elif role == "anonymous":
-                assert response.status_code == 302 and "/kirjaudu" in response.location, (endpoint, method, role)
+                assert response.status_code == 302 and "/kirjaudu" in response.location, (
+                    endpoint,
+                    method,
+                    role,
+                )
             else:
                 assert response.status_code == 403, (endpoint, method, role, response.status_code)
             checked += 1
@@ -59,15 +77,27 @@ def test_public_pages_show_no_private_fields(app, clients, db):
     db.execute("UPDATE candidate SET email = 'salainen@example.fi'")
     for role in ROLES:
         client = clients[role]
-        for url in ("/api/v1/candidates/1", "/api/v1/elections/kunta-2029/answers.json",
-                    "/api/v1/elections/kunta-2029/answers.csv", "/ehdokkaat/1"):
+        for url in (
+            "/api/v1/candidates/1",
+            "/api/v1/elections/kunta-2029/answers.json",
+            "/api/v1/elections/kunta-2029/answers.csv",
+            "/ehdokkaat/1",
+        ):
             body = client.get(url).get_data(as_text=True)
-            assert "salainen@example.fi" not in body and "password" not in body and "scrypt" not in body, url
+            assert (
+                "salainen@example.fi" not in body
+                and "password" not in body
+                and "scrypt" not in body
+            ), url
 
 
 def test_unpublished_elections_do_not_leak(app, clients, db):
     db.execute("UPDATE election SET published_at = NULL")
-    for url in ("/api/v1/candidates/1", "/api/v1/elections/kunta-2029/answers.json", "/ehdokkaat/1"):
+    for url in (
+        "/api/v1/candidates/1",
+        "/api/v1/elections/kunta-2029/answers.json",
+        "/ehdokkaat/1",
+    ):
         assert clients["anonymous"].get(url).status_code == 404, url
 
 

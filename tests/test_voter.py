@@ -33,12 +33,21 @@ def test_helsinki_voters_are_not_asked_county_only_statements(demo_client, demo_
 
 
 def test_quiz_keeps_answers_going_back_and_forth(demo_client):
-    first = demo_client.post("/kysely", data={"kunta": "179", "step": "0", "a-council-hearing": "4", "move": "next"})
+    first = demo_client.post(
+        "/kysely", data={"kunta": "179", "step": "0", "a-council-hearing": "4", "move": "next"}
+    )
     html = first.get_data(as_text=True)
     assert "Väite 2 / " in html
     assert 'name="a-council-hearing" value="4"' in html  # carried as a hidden field
     back = demo_client.post(
-        "/kysely", data={"kunta": "179", "step": "1", "a-council-hearing": "4", "a-organisations-in-planning": "2", "move": "prev"}
+        "/kysely",
+        data={
+            "kunta": "179",
+            "step": "1",
+            "a-council-hearing": "4",
+            "a-organisations-in-planning": "2",
+            "move": "prev",
+        },
     ).get_data(as_text=True)
     assert "Väite 1 / " in back
     assert re.search(r'name="a-council-hearing" value="4" checked', back)
@@ -57,7 +66,7 @@ def test_results_rank_a_perfect_match_first(demo_client, demo_app):
     api = demo_client.get("/api/v1/candidates/1").get_json()
     answers = {f"a-{qid}": str(v) for qid, v in api["answers"].items() if v is not None}
     html = demo_client.post("/tulokset", data={"kunta": "005", **answers}).get_data(as_text=True)
-    first_row = html.split('<tbody>', 2)[2].split("</tr>", 1)[0]
+    first_row = html.split("<tbody>", 2)[2].split("</tr>", 1)[0]
     assert api["name"].split()[0] in first_row
     assert "100\xa0%" in first_row
 
@@ -66,9 +75,13 @@ def test_results_paging_and_party_filter(demo_client):
     data = {"kunta": "091", "a-free-premises": "5"}
     page1 = demo_client.post("/tulokset", data=data).get_data(as_text=True)
     assert "Sivu 1 / " in page1
-    page2 = demo_client.post("/tulokset", data={**data, "page-kunta-2025": "1"}).get_data(as_text=True)
+    page2 = demo_client.post("/tulokset", data={**data, "page-kunta-2025": "1"}).get_data(
+        as_text=True
+    )
     assert "Sivu 2 / " in page2
-    filtered = demo_client.post("/tulokset", data={**data, "party-kunta-2025": "vihr"}).get_data(as_text=True)
+    filtered = demo_client.post("/tulokset", data={**data, "party-kunta-2025": "vihr"}).get_data(
+        as_text=True
+    )
     table = filtered.split('class="candidates"', 1)[1].split("</table>", 1)[0]
     assert "Vihreä liitto" in table and "Kansallinen Kokoomus" not in table
 

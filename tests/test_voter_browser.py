@@ -19,14 +19,19 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
     """Press Tab until the focused element matches: the way a keyboard user gets there."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def expected_order(client, code: str, answers: dict[str, int], weights: dict[str, float]) -> list[str]:
+def expected_order(
+    client, code: str, answers: dict[str, int], weights: dict[str, float]
+) -> list[str]:
     body = client.post(
-        "/api/v1/match", json={"municipality": code, "answers": answers, "weights": weights, "limit": 5}
+        "/api/v1/match",
+        json={"municipality": code, "answers": answers, "weights": weights, "limit": 5},
     ).get_json()
     return [c["name"] for c in body["elections"][0]["candidates"]]
 
@@ -47,7 +52,9 @@ def test_whole_quiz_with_the_keyboard_only(live_server, page, lang):
     answers: dict[str, int] = {}
     weights: dict[str, float] = {}
     for i in range(total):
-        assert re.search(rf"\b{i + 1} (/|of) {total}\b", page.locator(".progress-text").inner_text())
+        assert re.search(
+            rf"\b{i + 1} (/|of) {total}\b", page.locator(".progress-text").inner_text()
+        )
         qid = page.locator("fieldset.statement input").first.get_attribute("name")[2:]
         if i % 7 != 6:  # every seventh statement is skipped
             tab_to(page, "input[name^='a-']:checked")

@@ -55,26 +55,47 @@ def count(path: Path, sql: str, *args) -> int:
 
 
 def test_2023_counts_match_the_data_readme(yle_db_file):
-    assert count(yle_db_file, "SELECT count(*) FROM candidate WHERE election_id = 'eduskunta-2023'") == 2116
-    assert count(yle_db_file, "SELECT count(*) FROM election_question WHERE election_id = 'eduskunta-2023'") == 47
+    assert (
+        count(yle_db_file, "SELECT count(*) FROM candidate WHERE election_id = 'eduskunta-2023'")
+        == 2116
+    )
+    assert (
+        count(
+            yle_db_file,
+            "SELECT count(*) FROM election_question WHERE election_id = 'eduskunta-2023'",
+        )
+        == 47
+    )
     missing = count(
         yle_db_file,
         "SELECT count(*) FROM answer a JOIN candidate c ON c.id = a.candidate_id "
         "WHERE c.election_id = 'eduskunta-2023' AND a.value IS NULL",
     )
     assert missing == 1, "one empty cell"
-    assert count(yle_db_file, "SELECT count(*) FROM constituency WHERE election_id = 'eduskunta-2023'") == 13
+    assert (
+        count(yle_db_file, "SELECT count(*) FROM constituency WHERE election_id = 'eduskunta-2023'")
+        == 13
+    )
 
 
 def test_2015_counts_match_the_data_readme(yle_db_file):
-    assert count(yle_db_file, "SELECT count(*) FROM candidate WHERE election_id = 'eduskunta-2015'") == 2146
+    assert (
+        count(yle_db_file, "SELECT count(*) FROM candidate WHERE election_id = 'eduskunta-2015'")
+        == 2146
+    )
     answered = count(
         yle_db_file,
         "SELECT count(DISTINCT a.candidate_id) FROM answer a JOIN candidate c ON c.id = a.candidate_id "
         "WHERE c.election_id = 'eduskunta-2015' AND a.value IS NOT NULL",
     )
     assert answered == 1879
-    assert count(yle_db_file, "SELECT count(*) FROM candidate WHERE election_id = 'eduskunta-2015' AND elected = 1") == 200
+    assert (
+        count(
+            yle_db_file,
+            "SELECT count(*) FROM candidate WHERE election_id = 'eduskunta-2015' AND elected = 1",
+        )
+        == 200
+    )
 
 
 def test_2015_code_3_is_a_missing_answer_not_a_neutral_one(yle_db_file):
@@ -88,7 +109,12 @@ def test_2015_code_3_is_a_missing_answer_not_a_neutral_one(yle_db_file):
         [yle.ID_BASE["2015"] + int(yle_id), f"yle2015-{qid}"],
     ).fetchone()[0]
     assert value is None
-    assert conn.execute("SELECT count(*) FROM answer WHERE question_id LIKE 'yle%' AND value = 3").fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM answer WHERE question_id LIKE 'yle%' AND value = 3"
+        ).fetchone()[0]
+        == 0
+    )
     conn.close()
 
 
@@ -105,9 +131,14 @@ def test_2015_names_numbers_and_justifications_are_kept(yle_db_file):
     conn = sqlite3.connect(yle_db_file)
     conn.row_factory = sqlite3.Row
     row = conn.execute("SELECT * FROM candidate WHERE external_id = ?", [first["id"]]).fetchone()
-    assert (row["first_name"], row["last_name"], row["number"]) == (first["etunimi"], first["sukunimi"], int(first["ehdokasnumero"]))
+    assert (row["first_name"], row["last_name"], row["number"]) == (
+        first["etunimi"],
+        first["sukunimi"],
+        int(first["ehdokasnumero"]),
+    )
     comment = conn.execute(
-        "SELECT justification_fi FROM answer WHERE candidate_id = ? AND question_id = 'yle2015-q127'", [row["id"]]
+        "SELECT justification_fi FROM answer WHERE candidate_id = ? AND question_id = 'yle2015-q127'",
+        [row["id"]],
     ).fetchone()[0]
     assert comment == first["127|kommentti"].strip()
     conn.close()
@@ -116,7 +147,8 @@ def test_2015_names_numbers_and_justifications_are_kept(yle_db_file):
 def test_anonymous_candidates_get_a_stable_placeholder(yle_db_file):
     conn = sqlite3.connect(yle_db_file)
     name = conn.execute(
-        "SELECT first_name || ' ' || last_name FROM candidate WHERE id = ?", [yle.ID_BASE["2023"] + 17]
+        "SELECT first_name || ' ' || last_name FROM candidate WHERE id = ?",
+        [yle.ID_BASE["2023"] + 17],
     ).fetchone()[0]
     assert name.startswith("Ehdokas 17, ")
     conn.close()
@@ -192,11 +224,17 @@ def test_wrong_encoding_imports_nothing(yle_app, tmp_path):
 
 def test_pages_with_imported_data_name_the_source(yle_app):
     client = yle_app.test_client()
-    for url in ("/", "/vaalit?piiri=eduskunta-2023:helsinki", "/kysely/kaikki?piiri=eduskunta-2023:helsinki",
-                f"/ehdokkaat/{yle.ID_BASE['2023'] + 1}"):
+    for url in (
+        "/",
+        "/vaalit?piiri=eduskunta-2023:helsinki",
+        "/kysely/kaikki?piiri=eduskunta-2023:helsinki",
+        f"/ehdokkaat/{yle.ID_BASE['2023'] + 1}",
+    ):
         html = client.get(url).get_data(as_text=True)
         assert "Lähde: Yle vaalikone, eduskuntavaalit 2023, avoin data" in html, url
-    html = client.post("/tulokset", data={"piiri": "eduskunta-2015:helsinki"}).get_data(as_text=True)
+    html = client.post("/tulokset", data={"piiri": "eduskunta-2015:helsinki"}).get_data(
+        as_text=True
+    )
     assert "Lähde: Yle vaalikone, eduskuntavaalit 2015, avoin data" in html
 
 
@@ -222,7 +260,13 @@ def test_reference_agrees_on_real_answers(real_answers):
             voter = rng.choice([0.0, 0.25, 0.75, 1.0, np.nan], size=real_answers.shape[1])
             weights = rng.choice([0.5, 1.0, 2.0], size=real_answers.shape[1])
             fast = scoring.match(voter, weights, real_answers, metric=metric, missing=missing)
-            slow = ref.match(voter.tolist(), weights.tolist(), real_answers.tolist(), metric=metric, missing=missing)
+            slow = ref.match(
+                voter.tolist(),
+                weights.tolist(),
+                real_answers.tolist(),
+                metric=metric,
+                missing=missing,
+            )
             np.testing.assert_allclose(fast, slow, atol=1e-9)
 
 
@@ -261,7 +305,9 @@ def test_the_2023_quiz_in_one_page_mode_finds_a_copied_candidate_at_100(yle_app,
         page.locator("form", has=page.locator("#piiri-eduskunta-2023")).locator("button").click()
         page.click("text=Kaikki väitteet yhdellä sivulla")
         assert page.locator("fieldset.statement").count() == 47
-        assert page.locator("fieldset.statement input[value='3']").count() == 0, "no middle answer in 2023"
+        assert page.locator("fieldset.statement input[value='3']").count() == 0, (
+            "no middle answer in 2023"
+        )
         assert_accessible(page, "yle-2023-one-page")
         for qid, value in target["answers"].items():
             if value is not None:

@@ -212,14 +212,20 @@ def real_data_rows(sizes: Sizes) -> list[Row]:
     return [
         Row("Yle 2023: match + rank, one voter", size, seconds, sizes.runs, None, reference, note),
         Row(
-            "Yle 2023: match_batch, total", f"{sizes.batch_voters:,} x {size}", batch, sizes.batch_runs,
+            "Yle 2023: match_batch, total",
+            f"{sizes.batch_voters:,} x {size}",
+            batch,
+            sizes.batch_runs,
             note="real answers",
         ),
     ]
 
 
 ROWS: list[Callable[[Sizes], list[Row]]] = [
-    one_voter_rows, batch_rows, organisation_rows, real_data_rows,
+    one_voter_rows,
+    batch_rows,
+    organisation_rows,
+    real_data_rows,
 ]
 
 

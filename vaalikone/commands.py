@@ -42,9 +42,15 @@ def demo_command(if_empty: bool) -> None:
 @click.command("import-yle")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--year", type=click.Choice(["2015", "2023"]), help="Which data set (detected if omitted).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["full", "likert"]), default="full", show_default=True,
+    "--year", type=click.Choice(["2015", "2023"]), help="Which data set (detected if omitted)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["full", "likert"]),
+    default="full",
+    show_default=True,
     help="2015 only: full (names, numbers, justifications) or the anonymous likert file.",
 )
 def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
@@ -56,7 +62,9 @@ def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
     except yle.YleImportError as error:
         for problem in error.problems:
             click.echo(problem, err=True)
-        raise click.ClickException(f"{len(error.problems)} problem(s): nothing was imported.") from None
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s): nothing was imported."
+        ) from None
     db = connect(current_app.config["DATABASE"])
     try:
         written = yle.write(db, data)
@@ -64,7 +72,9 @@ def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
         db.conn.close()
     for key, value in data.summary().items():
         click.echo(f"{key}: {value}")
-    click.echo("Imported." if written else "Already imported from identical files: nothing changed.")
+    click.echo(
+        "Imported." if written else "Already imported from identical files: nothing changed."
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -45,7 +45,9 @@ def municipalities(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 def _published(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(
-        db.query("SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC")
+        db.query(
+            "SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC"
+        )
     )
 
 
@@ -90,7 +92,8 @@ def district_elections(db: sqlite_utils.Database) -> list[dict[str, Any]]:
             continue
         constituencies = list(
             db.query(
-                "SELECT * FROM constituency WHERE election_id = ? ORDER BY name_fi", [election["id"]]
+                "SELECT * FROM constituency WHERE election_id = ? ORDER BY name_fi",
+                [election["id"]],
             )
         )
         out.append({"election": election, "constituencies": constituencies})
@@ -197,12 +200,16 @@ def results(
     matches = scoring.match(voter, w, view.matrix)
     order = scoring.rank(matches, snapshot.numbers[view.rows])
     ids = [int(snapshot.candidate_ids[view.rows[i]]) for i in order]
-    info = {
-        c["id"]: c
-        for c in db.query(
-            f"SELECT * FROM candidate WHERE id IN ({','.join('?' for _ in ids)})", ids
-        )
-    } if ids else {}
+    info = (
+        {
+            c["id"]: c
+            for c in db.query(
+                f"SELECT * FROM candidate WHERE id IN ({','.join('?' for _ in ids)})", ids
+            )
+        }
+        if ids
+        else {}
+    )
     parties = _party_names(db)
     ranked = []
     for i in order:
@@ -220,9 +227,13 @@ def results(
             continue
         party_rows.append(
             {
-                "id": pid, "party": parties.get(pid), "match": float(scores.match[p]),
-                "q1": float(scores.q1[p]), "median": float(scores.median[p]),
-                "q3": float(scores.q3[p]), "count": int(scores.count[p]),
+                "id": pid,
+                "party": parties.get(pid),
+                "match": float(scores.match[p]),
+                "q1": float(scores.q1[p]),
+                "median": float(scores.median[p]),
+                "q3": float(scores.q3[p]),
+                "count": int(scores.count[p]),
             }
         )
     party_rows.sort(key=lambda r: (-(r["match"] if r["match"] == r["match"] else -1), r["id"]))

@@ -30,14 +30,20 @@ SKIPPED_2015 = {"", "3"}
 PUBLISHED_AT = {"2015": "2015-04-19T00:00:00+03:00", "2023": "2023-04-02T00:00:00+03:00"}
 ELECTIONS = {
     "2015": {
-        "id": "eduskunta-2015", "kind": "eduskunta", "date": "2015-04-19",
-        "name_fi": "Eduskuntavaalit 2015 (Ylen vaalikone)", "name_sv": "Riksdagsvalet 2015 (Yles valkompass)",
+        "id": "eduskunta-2015",
+        "kind": "eduskunta",
+        "date": "2015-04-19",
+        "name_fi": "Eduskuntavaalit 2015 (Ylen vaalikone)",
+        "name_sv": "Riksdagsvalet 2015 (Yles valkompass)",
         "name_en": "Parliamentary elections 2015 (Yle's election machine)",
         "source": "Lähde: Yle vaalikone, eduskuntavaalit 2015, avoin data",
     },
     "2023": {
-        "id": "eduskunta-2023", "kind": "eduskunta", "date": "2023-04-02",
-        "name_fi": "Eduskuntavaalit 2023 (Ylen vaalikone)", "name_sv": "Riksdagsvalet 2023 (Yles valkompass)",
+        "id": "eduskunta-2023",
+        "kind": "eduskunta",
+        "date": "2023-04-02",
+        "name_fi": "Eduskuntavaalit 2023 (Ylen vaalikone)",
+        "name_sv": "Riksdagsvalet 2023 (Yles valkompass)",
         "name_en": "Parliamentary elections 2023 (Yle's election machine)",
         "source": "Lähde: Yle vaalikone, eduskuntavaalit 2023, avoin data",
     },
@@ -138,13 +144,23 @@ def _questions(path: Path, year: str, problems: list[str]) -> list[dict[str, Any
     out = []
     for i, row in enumerate(rows, start=2):
         if len(row) != 2 or not row[0] or not row[1].strip():
-            problems.append(f"{path.name}: row {i}, column text: a statement needs an id and a text")
+            problems.append(
+                f"{path.name}: row {i}, column text: a statement needs an id and a text"
+            )
             continue
         out.append(
             {
-                "id": f"yle{year}-{row[0]}", "source_qid": row[0], "theme_id": f"yle-{year}",
-                "kinds": None, "scale": json.dumps(SCALE), "serves": None, "text_fi": row[1].strip(),
-                "text_sv": None, "text_en": None, "source_file": path.name, "position": i - 1,
+                "id": f"yle{year}-{row[0]}",
+                "source_qid": row[0],
+                "theme_id": f"yle-{year}",
+                "kinds": None,
+                "scale": json.dumps(SCALE),
+                "serves": None,
+                "text_fi": row[1].strip(),
+                "text_sv": None,
+                "text_en": None,
+                "source_file": path.name,
+                "position": i - 1,
             }
         )
     return out
@@ -163,8 +179,13 @@ def _constituency(data: YleData, district: dict[str, str]) -> str:
     cid = f"{data.election['id']}:{district['id']}"
     data.constituencies.setdefault(
         cid,
-        {"id": cid, "election_id": data.election["id"], "district_id": district["id"],
-         "name_fi": district["name_fi"], "name_sv": district["name_sv"]},
+        {
+            "id": cid,
+            "election_id": data.election["id"],
+            "district_id": district["id"],
+            "name_fi": district["name_fi"],
+            "name_sv": district["name_sv"],
+        },
     )
     return cid
 
@@ -188,7 +209,9 @@ def read_2023(directory: Path) -> YleData:
     stripped = [h.strip() for h in header]  # one header carries a trailing space
     for q in data.questions:
         if q["text_fi"] not in stripped:
-            problems.append(f"answers.csv: row 1, column {q['source_qid']}: missing column for the statement")
+            problems.append(
+                f"answers.csv: row 1, column {q['source_qid']}: missing column for the statement"
+            )
         else:
             columns[q["id"]] = stripped.index(q["text_fi"])
     if problems:
@@ -198,21 +221,33 @@ def read_2023(directory: Path) -> YleData:
     seen: Counter[tuple[str, ...]] = Counter()
     for i, row in enumerate(rows, start=2):
         if len(row) != len(header):
-            problems.append(f"answers.csv: row {i}, column -: {len(row)} cells, the header has {len(header)}")
+            problems.append(
+                f"answers.csv: row {i}, column -: {len(row)} cells, the header has {len(header)}"
+            )
             continue
         seen[tuple(row)] += 1
         district = by_name.get(row[header.index("vaalipiiri")])
         if district is None:
-            problems.append(f"answers.csv: row {i}, column vaalipiiri: unknown electoral district {row[0]!r}")
+            problems.append(
+                f"answers.csv: row {i}, column vaalipiiri: unknown electoral district {row[0]!r}"
+            )
             continue
         party = _party(data, row[header.index("puolue")], lookup)
         cid = ID_BASE["2023"] + i - 1
         constituency = _constituency(data, district)
         label = row[header.index("puolue")].strip() or "Sitoutumaton"
         data.candidates.append(
-            {"id": cid, "election_id": data.election["id"], "constituency_id": constituency,
-             "party_id": party, "number": None, "first_name": "Ehdokas",
-             "last_name": f"{i - 1}, {label}", "languages": "[]", "external_id": f"row-{i}"}
+            {
+                "id": cid,
+                "election_id": data.election["id"],
+                "constituency_id": constituency,
+                "party_id": party,
+                "number": None,
+                "first_name": "Ehdokas",
+                "last_name": f"{i - 1}, {label}",
+                "languages": "[]",
+                "external_id": f"row-{i}",
+            }
         )
         answered = 0
         for q in data.questions:
@@ -237,8 +272,18 @@ def read_2023(directory: Path) -> YleData:
     return data
 
 
-FULL_REQUIRED = ("vaalipiiri", "id", "sukunimi", "etunimi", "puolue", "ikä", "sukupuoli", "valittu",
-                 "ehdokasnumero", "Äidinkieli")
+FULL_REQUIRED = (
+    "vaalipiiri",
+    "id",
+    "sukunimi",
+    "etunimi",
+    "puolue",
+    "ikä",
+    "sukupuoli",
+    "valittu",
+    "ehdokasnumero",
+    "Äidinkieli",
+)
 LIKERT_REQUIRED = ("id", "vaalipiiri", "puolue", "ika", "sukupuoli", "valittu")
 
 
@@ -264,10 +309,16 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
     for q in data.questions:
         number = q["source_qid"].lstrip("q")
         if fmt == "full":
-            match = [j for j, h in enumerate(header) if h.split("|")[0] == number and "kommentti" not in h]
+            match = [
+                j
+                for j, h in enumerate(header)
+                if h.split("|")[0] == number and "kommentti" not in h
+            ]
             comment = [j for j, h in enumerate(header) if h == f"{number}|kommentti"]
             if not match:
-                problems.append(f"{name}: row 1, column {number}|…: missing column for {q['source_qid']}")
+                problems.append(
+                    f"{name}: row 1, column {number}|…: missing column for {q['source_qid']}"
+                )
             else:
                 columns[q["id"]] = match[0]
                 comments[q["id"]] = comment[0] if comment else None
@@ -283,7 +334,9 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
     seen: Counter[tuple[str, ...]] = Counter()
     for i, row in enumerate(rows, start=2):
         if len(row) != len(header):
-            problems.append(f"{name}: row {i}, column -: {len(row)} cells, the header has {len(header)}")
+            problems.append(
+                f"{name}: row {i}, column -: {len(row)} cells, the header has {len(header)}"
+            )
             continue
         seen[tuple(v for j, v in enumerate(row) if j != col["id"])] += 1
         yle_id = row[col["id"]].strip()
@@ -303,32 +356,46 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
             continue
         age_raw = row[col["ikä" if fmt == "full" else "ika"]].strip()
         candidate = {
-            "id": cid, "election_id": data.election["id"], "constituency_id": _constituency(data, district),
-            "party_id": party, "elected": int(elected), "external_id": yle_id,
+            "id": cid,
+            "election_id": data.election["id"],
+            "constituency_id": _constituency(data, district),
+            "party_id": party,
+            "elected": int(elected),
+            "external_id": yle_id,
             "age": int(age_raw) if age_raw.isdigit() else None,
             "gender": {"F": "f", "M": "m"}.get(row[col["sukupuoli"]].strip()),
         }
         if fmt == "full":
             number = row[col["ehdokasnumero"]].strip()
             if not number.isdigit():
-                problems.append(f"{name}: row {i}, column ehdokasnumero: {number!r} is not a number")
+                problems.append(
+                    f"{name}: row {i}, column ehdokasnumero: {number!r} is not a number"
+                )
                 continue
-            language = {"suomi": ["fi"], "ruotsi": ["sv"]}.get(row[col["Äidinkieli"]].strip().lower(), [])
+            language = {"suomi": ["fi"], "ruotsi": ["sv"]}.get(
+                row[col["Äidinkieli"]].strip().lower(), []
+            )
             candidate.update(
-                number=int(number), first_name=row[col["etunimi"]].strip() or "?",
-                last_name=row[col["sukunimi"]].strip() or "?", languages=json.dumps(language),
+                number=int(number),
+                first_name=row[col["etunimi"]].strip() or "?",
+                last_name=row[col["sukunimi"]].strip() or "?",
+                languages=json.dumps(language),
             )
         else:
             candidate.update(
-                number=None, first_name="Ehdokas",
-                last_name=f"{yle_id}, {party_name or 'Sitoutumaton'}", languages="[]",
+                number=None,
+                first_name="Ehdokas",
+                last_name=f"{yle_id}, {party_name or 'Sitoutumaton'}",
+                languages="[]",
             )
         data.candidates.append(candidate)
         answered = 0
         for q in data.questions:
             raw = row[columns[q["id"]]].strip()
             if raw not in SKIPPED_2015 and raw not in ("1", "2", "4", "5"):
-                problems.append(f"{name}: row {i}, column {q['source_qid']}: {raw!r} is not one of 1–5 or empty")
+                problems.append(
+                    f"{name}: row {i}, column {q['source_qid']}: {raw!r} is not one of 1–5 or empty"
+                )
                 continue
             value = None if raw in SKIPPED_2015 else int(raw)
             if value is None:
@@ -339,7 +406,12 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
             if fmt == "full" and comments.get(q["id"]) is not None:
                 comment = row[comments[q["id"]]].strip() or None
             data.answers.append(
-                {"candidate_id": cid, "question_id": q["id"], "value": value, "justification_fi": comment}
+                {
+                    "candidate_id": cid,
+                    "question_id": q["id"],
+                    "value": value,
+                    "justification_fi": comment,
+                }
             )
         if not answered:
             data.silent_candidates += 1
@@ -380,24 +452,37 @@ def write(db: sqlite_utils.Database, data: YleData) -> bool:
         )
         for table in ("candidate", "constituency", "election_question", "report_publication"):
             db.execute(f"DELETE FROM {table} WHERE election_id = ?", [election["id"]])
-        version = db.execute("SELECT data_version FROM election WHERE id = ?", [election["id"]]).fetchone()
+        version = db.execute(
+            "SELECT data_version FROM election WHERE id = ?", [election["id"]]
+        ).fetchone()
         db.execute("DELETE FROM election WHERE id = ?", [election["id"]])
         db["election"].insert(
-            {**election, "published_at": PUBLISHED_AT[data.year], "demo": 0,
-             "data_version": (version[0] if version else 0)}
+            {
+                **election,
+                "published_at": PUBLISHED_AT[data.year],
+                "demo": 0,
+                "data_version": (version[0] if version else 0),
+            }
         )
         year = data.year
         db["theme"].upsert(
-            {"id": f"yle-{year}", "name_fi": f"Ylen vaalikone {year}", "name_sv": f"Yles valkompass {year}",
-             "name_en": f"Yle's election machine {year}", "position": 1000 + int(year)},
+            {
+                "id": f"yle-{year}",
+                "name_fi": f"Ylen vaalikone {year}",
+                "name_sv": f"Yles valkompass {year}",
+                "name_en": f"Yle's election machine {year}",
+                "position": 1000 + int(year),
+            },
             pk="id",
         )
         db["question"].upsert_all(
             [{k: v for k, v in q.items() if k != "source_qid"} for q in data.questions], pk="id"
         )
         db["election_question"].insert_all(
-            [{"election_id": election["id"], "question_id": q["id"], "position": q["position"]}
-             for q in data.questions],
+            [
+                {"election_id": election["id"], "question_id": q["id"], "position": q["position"]}
+                for q in data.questions
+            ],
             pk=("election_id", "question_id"),
         )
         for pid, name in sorted(data.parties.items()):

@@ -17,6 +17,7 @@ from vaalikone.pages import shows_election
 
 bp = Blueprint("voter", __name__, cli_group=None)
 
+
 def scale_label(value: int | None) -> str:
     labels = {
         1: _("Täysin eri mieltä"),
@@ -64,7 +65,9 @@ def _answers(questions: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str,
 def index():
     db = get_db()
     elections = list(
-        db.query("SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC")
+        db.query(
+            "SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC"
+        )
     )
     for election in elections:
         shows_election(election)
@@ -79,7 +82,9 @@ def index():
 @bp.route("/vaalit")
 def elections():
     context = _context()
-    return render_template("voter/elections.html", context=context, questions=voting.questions_for(get_db(), context))
+    return render_template(
+        "voter/elections.html", context=context, questions=voting.questions_for(get_db(), context)
+    )
 
 
 @bp.route("/kysely", methods=["GET", "POST"])
@@ -88,7 +93,12 @@ def quiz():
     context = _context()
     questions = voting.questions_for(get_db(), context)
     if not questions:
-        abort(400, description=_("Kotikunnassasi ei ole tällä hetkellä vaaleja, joihin vaalikone liittyy."))
+        abort(
+            400,
+            description=_(
+                "Kotikunnassasi ei ole tällä hetkellä vaaleja, joihin vaalikone liittyy."
+            ),
+        )
     answers, _weights = _answers(questions) if request.method == "POST" else ({}, {})
     levels = voting.importance_levels(request.form, questions)
     try:
@@ -102,8 +112,13 @@ def quiz():
         step -= 1
     step = max(0, min(step, len(questions) - 1))
     return render_template(
-        "voter/quiz.html", context=context, questions=questions, step=step,
-        question=questions[step], answers=answers, levels=levels,
+        "voter/quiz.html",
+        context=context,
+        questions=questions,
+        step=step,
+        question=questions[step],
+        answers=answers,
+        levels=levels,
     )
 
 
@@ -113,7 +128,12 @@ def quiz_all():
     context = _context()
     questions = voting.questions_for(get_db(), context)
     if not questions:
-        abort(400, description=_("Kotikunnassasi ei ole tällä hetkellä vaaleja, joihin vaalikone liittyy."))
+        abort(
+            400,
+            description=_(
+                "Kotikunnassasi ei ole tällä hetkellä vaaleja, joihin vaalikone liittyy."
+            ),
+        )
     answers, _weights = _answers(questions) if request.method == "POST" else ({}, {})
     levels = voting.importance_levels(request.form, questions)
     return render_template(
@@ -143,7 +163,8 @@ def results():
         party = request.form.get(f"party-{eid}") or ""
         language = request.form.get(f"lang-{eid}") or ""
         shown = [
-            c for c in result.candidates
+            c
+            for c in result.candidates
             if (not party or (c["party_id"] or "-") == party)
             and (not language or language in c["languages"])
         ]
@@ -151,16 +172,26 @@ def results():
         page = min(_int_arg(f"page-{eid}"), pages - 1)
         sections.append(
             {
-                "result": result, "party": party, "language": language, "page": page, "pages": pages,
+                "result": result,
+                "party": party,
+                "language": language,
+                "page": page,
+                "pages": pages,
                 "candidates": shown[page * page_size : (page + 1) * page_size],
-                "offset": page * page_size, "total": len(shown),
+                "offset": page * page_size,
+                "total": len(shown),
                 "parties": sorted({(c["party_id"] or "-") for c in result.candidates}),
                 "party_names": {c["party_id"]: c["party"] for c in result.candidates if c["party"]},
             }
         )
     return render_template(
-        "voter/results.html", context=context, questions=questions, answers=answers, levels=levels,
-        sections=sections, answered=len(answers),
+        "voter/results.html",
+        context=context,
+        questions=questions,
+        answers=answers,
+        levels=levels,
+        sections=sections,
+        answered=len(answers),
     )
 
 
@@ -191,8 +222,16 @@ def candidate(candidate_id: int):
         comparison = voting.explain_candidate(db, election["id"], candidate_id, answers, weights)
     themes = {r["theme_id"]: r for r in rows}
     return render_template(
-        "voter/candidate.html", person=person, election=election, rows=rows, themes=themes,
-        comparison=comparison, context=context, answers=answers, levels=levels, questions=questions,
+        "voter/candidate.html",
+        person=person,
+        election=election,
+        rows=rows,
+        themes=themes,
+        comparison=comparison,
+        context=context,
+        answers=answers,
+        levels=levels,
+        questions=questions,
     )
 
 
@@ -221,7 +260,11 @@ def compare():
         person["score"] = voting.explain_candidate(db, election["id"], cid, answers, weights)
         people.append(person)
     return render_template(
-        "voter/compare.html", context=context, questions=questions, answers=answers, levels=levels,
+        "voter/compare.html",
+        context=context,
+        questions=questions,
+        answers=answers,
+        levels=levels,
         people=people,
     )
 
