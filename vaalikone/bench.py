@@ -221,11 +221,48 @@ def real_data_rows(sizes: Sizes) -> list[Row]:
     ]
 
 
+def report_rows(sizes: Sizes) -> list[Row]:
+    """A whole demo election's organisation report (every constituency), computed and rendered as HTML
+    through the real application on a scratch copy of the demo database. Target: under a second."""
+    import tempfile
+    from pathlib import Path
+
+    from vaalikone import create_app, demo, reports
+    from vaalikone.db import connect
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.db"
+        app = create_app(
+            {"DATABASE": str(path), "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False}
+        )
+        db = connect(path)
+        demo.load_demo(db)
+        client = app.test_client()
+        client.post("/kirjaudu", data={"email": "soste@demo.vaalikone.invalid", "password": demo.DEMO_PASSWORD})
+        runs = max(3, sizes.batch_runs)
+        n = db.execute("SELECT count(*) FROM candidate WHERE election_id = 'kunta-2025'").fetchone()[0]
+        k = db.execute("SELECT count(*) FROM constituency WHERE election_id = 'kunta-2025'").fetchone()[0]
+        build = median_seconds(lambda: reports.build(db, "soste", "kunta-2025"), runs)
+
+        def render() -> None:
+            response = client.get("/jarjesto/raportti/kunta-2025")
+            assert response.status_code == 200, response.status_code
+
+        page = median_seconds(render, runs)
+        db.conn.close()
+    size = f"{n:,} cand., {k} const."
+    return [
+        Row("report numbers, whole election", size, build, runs, target=1.0, note="national organisation"),
+        Row("report HTML page, whole election", size, page, runs, target=1.0, note="GET through the app"),
+    ]
+
+
 ROWS: list[Callable[[Sizes], list[Row]]] = [
     one_voter_rows,
     batch_rows,
     organisation_rows,
     real_data_rows,
+    report_rows,
 ]
 
 
