@@ -3,7 +3,6 @@ every report page passes axe-core and is saved as a screenshot."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from tests.helpers import assert_accessible
@@ -40,12 +39,17 @@ def test_changing_a_goal_weight_changes_the_ranking(live_server, page):
     before = ranking(db, {})
     # The goal whose new weight reorders the top ten: found with the scorer, then done in the browser.
     change = next(
-        (g, w) for g in goals for w in (0.5, 1.0, 2.0)
+        (g, w)
+        for g in goals
+        for w in (0.5, 1.0, 2.0)
         if w != g["weight"] and ranking(db, {g["question_id"]: w})[:10] != before[:10]
     )
     goal, weight = change
     expected = ranking(db, {goal["question_id"]: weight})
-    names = {c["id"]: f"{c['first_name']} {c['last_name']}" for c in db.query("SELECT * FROM candidate WHERE election_id = ?", [ELECTION])}
+    names = {
+        c["id"]: f"{c['first_name']} {c['last_name']}"
+        for c in db.query("SELECT * FROM candidate WHERE election_id = ?", [ELECTION])
+    }
     db.conn.close()
 
     page.goto(live_server.url + "/kirjaudu")

@@ -23,18 +23,47 @@ CANDIDATES = {
 @pytest.fixture
 def election(db):
     make_election(db, published=True)
-    for org_id, scope, counties in (("national", "national", "[]"), ("central", "regional", '["keski-suomi"]')):
+    for org_id, scope, counties in (
+        ("national", "national", "[]"),
+        ("central", "regional", '["keski-suomi"]'),
+    ):
         db["organisation"].insert(
-            {"id": org_id, "name_fi": org_id, "name_sv": org_id, "name_en": org_id, "scope": scope, "counties": counties}
+            {
+                "id": org_id,
+                "name_fi": org_id,
+                "name_sv": org_id,
+                "name_en": org_id,
+                "scope": scope,
+                "counties": counties,
+            }
         )
         db["organisation_goal"].insert_all(
-            [{"organisation_id": org_id, "question_id": "free-premises", "position": 5, "weight": 2.0},
-             {"organisation_id": org_id, "question_id": "market-rent", "position": 1, "weight": 1.0}]
+            [
+                {
+                    "organisation_id": org_id,
+                    "question_id": "free-premises",
+                    "position": 5,
+                    "weight": 2.0,
+                },
+                {
+                    "organisation_id": org_id,
+                    "question_id": "market-rent",
+                    "position": 1,
+                    "weight": 1.0,
+                },
+            ]
         )
         make_user(db, f"{org_id}@example.fi", "organisation", organisation_id=org_id)
     for n, (name, (municipality, party, answers, _)) in enumerate(CANDIDATES.items(), start=2):
-        cid = make_candidate(db, municipality=municipality, number=n, email=f"{name}@example.fi",
-                             party_id=party, first_name=name, last_name="Testi")
+        cid = make_candidate(
+            db,
+            municipality=municipality,
+            number=n,
+            email=f"{name}@example.fi",
+            party_id=party,
+            first_name=name,
+            last_name="Testi",
+        )
         for qid, value in answers.items():
             db["answer"].insert({"candidate_id": cid, "question_id": qid, "value": value})
     db.execute("UPDATE election SET data_version = data_version + 1")
@@ -57,14 +86,26 @@ def test_candidate_alignments_match_the_hand_computation(client, election):
 def test_party_distribution_matches_the_hand_computation(client, election):
     parties = {p["id"]: p for p in report_json(client, "national")["parties"]}
     # kok: [75, 100] -> median 87.5, quartiles 81.25 and 93.75 (linear interpolation); both >= 75
-    assert (parties["kok"]["median"], parties["kok"]["q1"], parties["kok"]["q3"], parties["kok"]["strong"]) == (87.5, 81.25, 93.75, 2)
+    assert (
+        parties["kok"]["median"],
+        parties["kok"]["q1"],
+        parties["kok"]["q3"],
+        parties["kok"]["strong"],
+    ) == (87.5, 81.25, 93.75, 2)
     # sdp: [0, 50] -> median 25, quartiles 12.5 and 37.5; none strong
-    assert (parties["sdp"]["median"], parties["sdp"]["q1"], parties["sdp"]["q3"], parties["sdp"]["strong"]) == (25.0, 12.5, 37.5, 0)
+    assert (
+        parties["sdp"]["median"],
+        parties["sdp"]["q1"],
+        parties["sdp"]["q3"],
+        parties["sdp"]["strong"],
+    ) == (25.0, 12.5, 37.5, 0)
 
 
 def test_constituencies_and_region(client, election):
     national = {k["id"]: k for k in report_json(client, "national")["constituencies"]}
-    assert national["kunta-2029:179"]["median"] == 75.0 and national["kunta-2029:179"]["strong"] == 2
+    assert (
+        national["kunta-2029:179"]["median"] == 75.0 and national["kunta-2029:179"]["strong"] == 2
+    )
     assert national["kunta-2029:091"]["median"] == 50.0 and national["kunta-2029:091"]["count"] == 1
     client.post("/kirjaudu-ulos")
     central = {k["id"] for k in report_json(client, "central")["constituencies"]}
@@ -88,8 +129,15 @@ def test_elected_only(client, election, db):
 
 def test_csv_download_has_the_same_numbers(client, election):
     login(client, "national@example.fi")
-    text = client.get("/jarjesto/raportti/kunta-2029.csv?vaalipiiri=kunta-2029:179").get_data(as_text=True)
-    assert "candidate," in text and ",100.0," in text and ",75.0," in text and "party,kok,,kok,87.5,81.25,93.75,2,2" in text
+    text = client.get("/jarjesto/raportti/kunta-2029.csv?vaalipiiri=kunta-2029:179").get_data(
+        as_text=True
+    )
+    assert (
+        "candidate," in text
+        and ",100.0," in text
+        and ",75.0," in text
+        and "party,kok,,kok,87.5,81.25,93.75,2,2" in text
+    )
 
 
 def test_unpublished_reports_are_private_and_published_ones_public(app, client, election):
@@ -103,7 +151,10 @@ def test_unpublished_reports_are_private_and_published_ones_public(app, client, 
     assert client.post("/jarjesto/raportti/kunta-2029/julkaisu").status_code == 302
     page = anonymous.get("/jarjesto/raportit/national-kunta-2029")
     assert page.status_code == 200 and "national" in page.get_data(as_text=True)
-    assert anonymous.get("/jarjesto/raportit/national-kunta-2029.json").get_json()["organisation"] == "national"
+    assert (
+        anonymous.get("/jarjesto/raportit/national-kunta-2029.json").get_json()["organisation"]
+        == "national"
+    )
     client.post("/jarjesto/raportti/kunta-2029/julkaisu")
     assert anonymous.get("/jarjesto/raportit/national-kunta-2029").status_code == 404
 
@@ -111,11 +162,30 @@ def test_unpublished_reports_are_private_and_published_ones_public(app, client, 
 def test_an_organisation_edits_only_its_own_profile(app, client, election, db):
     other = app.test_client()
     login(other, "central@example.fi")
-    other.post("/jarjesto/profiili/kunta-2029", data={"goal-free-premises": "1", "position-free-premises": "1", "weight-free-premises": "0.5"})
-    goals = {(g["organisation_id"], g["question_id"]): (g["position"], g["weight"]) for g in db["organisation_goal"].rows}
+    other.post(
+        "/jarjesto/profiili/kunta-2029",
+        data={
+            "goal-free-premises": "1",
+            "position-free-premises": "1",
+            "weight-free-premises": "0.5",
+        },
+    )
+    goals = {
+        (g["organisation_id"], g["question_id"]): (g["position"], g["weight"])
+        for g in db["organisation_goal"].rows
+    }
     assert goals[("central", "free-premises")] == (1, 0.5)
     assert goals[("national", "free-premises")] == (5, 2.0)
     assert ("central", "market-rent") not in goals, "unchecked goals are removed from the profile"
-    assert app.test_client().post("/jarjesto/profiili/kunta-2029", data={}).status_code == 302  # anonymous: to login
-    bad = other.post("/jarjesto/profiili/kunta-2029", data={"goal-free-premises": "1", "position-free-premises": "9", "weight-free-premises": "1"})
+    assert (
+        app.test_client().post("/jarjesto/profiili/kunta-2029", data={}).status_code == 302
+    )  # anonymous: to login
+    bad = other.post(
+        "/jarjesto/profiili/kunta-2029",
+        data={
+            "goal-free-premises": "1",
+            "position-free-premises": "9",
+            "weight-free-premises": "1",
+        },
+    )
     assert bad.status_code == 400

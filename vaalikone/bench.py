@@ -233,15 +233,27 @@ def report_rows(sizes: Sizes) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.db"
         app = create_app(
-            {"DATABASE": str(path), "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False}
+            {
+                "DATABASE": str(path),
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+                "WTF_CSRF_ENABLED": False,
+            }
         )
         db = connect(path)
         demo.load_demo(db)
         client = app.test_client()
-        client.post("/kirjaudu", data={"email": "soste@demo.vaalikone.invalid", "password": demo.DEMO_PASSWORD})
+        client.post(
+            "/kirjaudu",
+            data={"email": "soste@demo.vaalikone.invalid", "password": demo.DEMO_PASSWORD},
+        )
         runs = max(3, sizes.batch_runs)
-        n = db.execute("SELECT count(*) FROM candidate WHERE election_id = 'kunta-2025'").fetchone()[0]
-        k = db.execute("SELECT count(*) FROM constituency WHERE election_id = 'kunta-2025'").fetchone()[0]
+        n = db.execute(
+            "SELECT count(*) FROM candidate WHERE election_id = 'kunta-2025'"
+        ).fetchone()[0]
+        k = db.execute(
+            "SELECT count(*) FROM constituency WHERE election_id = 'kunta-2025'"
+        ).fetchone()[0]
         build = median_seconds(lambda: reports.build(db, "soste", "kunta-2025"), runs)
 
         def render() -> None:
@@ -252,8 +264,22 @@ def report_rows(sizes: Sizes) -> list[Row]:
         db.conn.close()
     size = f"{n:,} cand., {k} const."
     return [
-        Row("report numbers, whole election", size, build, runs, target=1.0, note="national organisation"),
-        Row("report HTML page, whole election", size, page, runs, target=1.0, note="GET through the app"),
+        Row(
+            "report numbers, whole election",
+            size,
+            build,
+            runs,
+            target=1.0,
+            note="national organisation",
+        ),
+        Row(
+            "report HTML page, whole election",
+            size,
+            page,
+            runs,
+            target=1.0,
+            note="GET through the app",
+        ),
     ]
 
 

@@ -81,3 +81,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(import_yle_command)
+    from vaalikone.backup import backup_command
+
+    app.cli.add_command(backup_command)

@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    "API_RATE_LIMIT": "600 per minute",
+    "NODE_NAME": None,
     "INVITATION_DAYS": 14,
     "RESULTS_PAGE_SIZE": 20,
 }

@@ -12,11 +12,12 @@ from werkzeug.exceptions import BadRequest
 from vaalikone import voting
 from vaalikone.db import get_db
 from vaalikone.i18n import LANGUAGES, localized
-from vaalikone.security import csrf
+from vaalikone.security import api_limit, csrf, limiter
 
 bp = Blueprint("api", __name__, cli_group=None)
 # The API keeps no session and changes nothing: CSRF protects cookies, and the API uses none.
 csrf.exempt(bp)
+limiter.limit(api_limit)(bp)
 MAX_LIMIT = 10000
 
 

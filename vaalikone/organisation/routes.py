@@ -37,13 +37,18 @@ WEIGHTS = (0.5, 1.0, 2.0)
 
 
 def _published_elections() -> list[dict]:
-    return list(get_db().query("SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC"))
+    return list(
+        get_db().query(
+            "SELECT * FROM election WHERE published_at IS NOT NULL ORDER BY date DESC, kind DESC"
+        )
+    )
 
 
 def _publication(org_id: str, election_id: str) -> dict | None:
     rows = list(
         get_db().query(
-            "SELECT * FROM report_publication WHERE organisation_id = ? AND election_id = ?", [org_id, election_id]
+            "SELECT * FROM report_publication WHERE organisation_id = ? AND election_id = ?",
+            [org_id, election_id],
         )
     )
     return rows[0] if rows else None
@@ -51,7 +56,8 @@ def _publication(org_id: str, election_id: str) -> dict | None:
 
 def _may_see_unpublished(org_id: str) -> bool:
     return current_user.is_authenticated and (
-        current_user.role == "admin" or (current_user.role == "organisation" and current_user.organisation_id == org_id)
+        current_user.role == "admin"
+        or (current_user.role == "organisation" and current_user.organisation_id == org_id)
     )
 
 
@@ -61,7 +67,9 @@ def index():
     org = reports.organisation(get_db(), current_user.organisation_id)
     elections = _published_elections()
     publications = {e["id"]: _publication(org["id"], e["id"]) for e in elections}
-    return render_template("organisation/index.html", org=org, elections=elections, publications=publications)
+    return render_template(
+        "organisation/index.html", org=org, elections=elections, publications=publications
+    )
 
 
 @bp.route("/profiili/<election_id>", methods=["GET", "POST"])
@@ -104,7 +112,14 @@ def profile(election_id: str):
             if position not in q["scale"] or weight not in WEIGHTS:
                 errors[q["id"]] = _("Valitse tavoitteen kanta ja paino.")
                 continue
-            goals.append({"organisation_id": org_id, "question_id": q["id"], "position": position, "weight": weight})
+            goals.append(
+                {
+                    "organisation_id": org_id,
+                    "question_id": q["id"],
+                    "position": position,
+                    "weight": weight,
+                }
+            )
         if not errors:
             with writing(db):
                 db.execute(
@@ -117,7 +132,11 @@ def profile(election_id: str):
             flash(_("Tavoiteprofiili tallennettu."))
             return redirect(url_for("organisation.report", election_id=election_id))
     return render_template(
-        "organisation/profile.html", election=snapshot.election, questions=questions, form=form, errors=errors,
+        "organisation/profile.html",
+        election=snapshot.election,
+        questions=questions,
+        form=form,
+        errors=errors,
         weights=WEIGHTS,
     ), 400 if errors else 200
 
@@ -126,7 +145,11 @@ def _report(org_id: str, election_id: str):
     db = get_db()
     try:
         report = reports.build(
-            db, org_id, election_id, request.args.get("vaalipiiri"), request.args.get("valitut") == "1"
+            db,
+            org_id,
+            election_id,
+            request.args.get("vaalipiiri"),
+            request.args.get("valitut") == "1",
         )
     except LookupError:
         abort(404)
@@ -136,7 +159,10 @@ def _report(org_id: str, election_id: str):
 
 def _render(report, public_slug: str | None = None):
     return render_template(
-        "organisation/report.html", report=report, public_slug=public_slug, form=FlaskForm(),
+        "organisation/report.html",
+        report=report,
+        public_slug=public_slug,
+        form=FlaskForm(),
         publication=_publication(report.organisation["id"], report.election["id"]),
         can_manage=_may_see_unpublished(report.organisation["id"]),
     )
@@ -169,20 +195,43 @@ def _download(report, fmt: str):
         abort(404)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["table", "id", "name", "party", "median_or_alignment", "q1", "q3", "count", "strong"])
+    writer.writerow(
+        ["table", "id", "name", "party", "median_or_alignment", "q1", "q3", "count", "strong"]
+    )
     for c in data["candidates"]:
-        writer.writerow(["candidate", c["id"], c["name"], c["party"] or "", c["alignment"], "", "", "", ""])
+        writer.writerow(
+            ["candidate", c["id"], c["name"], c["party"] or "", c["alignment"], "", "", "", ""]
+        )
     for p in data["parties"]:
-        writer.writerow(["party", p["id"], "", p["id"], p["median"], p["q1"], p["q3"], p["count"], p["strong"]])
+        writer.writerow(
+            ["party", p["id"], "", p["id"], p["median"], p["q1"], p["q3"], p["count"], p["strong"]]
+        )
     for k in data["constituencies"]:
-        writer.writerow(["constituency", k["id"], "", "", k["median"], k["q1"], k["q3"], k["count"], k["strong"]])
+        writer.writerow(
+            [
+                "constituency",
+                k["id"],
+                "",
+                "",
+                k["median"],
+                k["q1"],
+                k["q3"],
+                k["count"],
+                k["strong"],
+            ]
+        )
     for s in data["statements"]:
         writer.writerow(["statement", s["statement"], "", "", s["overall"], "", "", "", ""])
         for party, share in s["by_party"].items():
-            writer.writerow(["statement_by_party", s["statement"], "", party, share, "", "", "", ""])
+            writer.writerow(
+                ["statement_by_party", s["statement"], "", party, share, "", "", "", ""]
+            )
     name = f"{report.organisation['id']}-{report.election['id']}.csv"
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
 
 
 @bp.route("/raportti/<election_id>/julkaisu", methods=["POST"])
@@ -195,11 +244,18 @@ def publish(election_id: str):
     existing = _publication(org_id, election_id)
     with writing(db):
         if existing:
-            db.execute("DELETE FROM report_publication WHERE organisation_id = ? AND election_id = ?", [org_id, election_id])
+            db.execute(
+                "DELETE FROM report_publication WHERE organisation_id = ? AND election_id = ?",
+                [org_id, election_id],
+            )
         else:
             db["report_publication"].insert(
-                {"organisation_id": org_id, "election_id": election_id, "slug": f"{org_id}-{election_id}",
-                 "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
+                {
+                    "organisation_id": org_id,
+                    "election_id": election_id,
+                    "slug": f"{org_id}-{election_id}",
+                    "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
             )
     flash(_("Raportti on julkinen.") if not existing else _("Raportti ei ole enää julkinen."))
     return redirect(url_for("organisation.report", election_id=election_id))
@@ -228,9 +284,16 @@ def public_report_download(slug: str, fmt: str):
 @click.argument("email")
 @click.option("--name", help="Name of a new organisation (all three languages alike).")
 @click.option("--based-on", help="Copy the goal profile of this organisation (e.g. soste).")
-@click.option("--county", "counties", multiple=True, help="Region: a county id (repeatable); none = national.")
-def create_organisation_user(organisation_id: str, email: str, name: str | None, based_on: str | None,
-                             counties: tuple[str, ...]) -> None:
+@click.option(
+    "--county", "counties", multiple=True, help="Region: a county id (repeatable); none = national."
+)
+def create_organisation_user(
+    organisation_id: str,
+    email: str,
+    name: str | None,
+    based_on: str | None,
+    counties: tuple[str, ...],
+) -> None:
     """Create an organisation (if new) and a user for it; prints a single-use invitation link."""
     from vaalikone.admin.routes import create_invitation
 
@@ -239,13 +302,22 @@ def create_organisation_user(organisation_id: str, email: str, name: str | None,
     db = connect(current_app.config["DATABASE"])
     try:
         with writing(db):
-            if not db.execute("SELECT 1 FROM organisation WHERE id = ?", [organisation_id]).fetchone():
+            if not db.execute(
+                "SELECT 1 FROM organisation WHERE id = ?", [organisation_id]
+            ).fetchone():
                 if not name:
                     raise click.ClickException("A new organisation needs --name.")
                 db["organisation"].insert(
-                    {"id": organisation_id, "name_fi": name, "name_sv": name, "name_en": name,
-                     "scope": "regional" if counties else "national", "counties": json.dumps(list(counties)),
-                     "municipalities": "[]", "based_on": based_on}
+                    {
+                        "id": organisation_id,
+                        "name_fi": name,
+                        "name_sv": name,
+                        "name_en": name,
+                        "scope": "regional" if counties else "national",
+                        "counties": json.dumps(list(counties)),
+                        "municipalities": "[]",
+                        "based_on": based_on,
+                    }
                 )
                 if based_on:
                     db.execute(
@@ -253,10 +325,19 @@ def create_organisation_user(organisation_id: str, email: str, name: str | None,
                         "SELECT ?, question_id, position, weight FROM organisation_goal WHERE organisation_id = ?",
                         [organisation_id, based_on],
                     )
-            user_id = db["user"].insert(
-                {"email": email.lower(), "role": "organisation", "organisation_id": organisation_id, "active": 1,
-                 "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
-            ).last_pk
+            user_id = (
+                db["user"]
+                .insert(
+                    {
+                        "email": email.lower(),
+                        "role": "organisation",
+                        "organisation_id": organisation_id,
+                        "active": 1,
+                        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    }
+                )
+                .last_pk
+            )
             token = create_invitation(db, user_id, int(current_app.config["INVITATION_DAYS"]))
     finally:
         db.conn.close()
@@ -271,11 +352,17 @@ def set_elected(election_id: str, path: str) -> None:
     """Mark the elected candidates from a CSV with columns candidate_id,elected (1 or 0): all or nothing."""
     db = connect(current_app.config["DATABASE"])
     try:
-        known = {r[0] for r in db.execute("SELECT id FROM candidate WHERE election_id = ?", [election_id])}
+        known = {
+            r[0]
+            for r in db.execute("SELECT id FROM candidate WHERE election_id = ?", [election_id])
+        }
         problems, updates = [], []
         with open(path, encoding="utf-8-sig", newline="") as f:
             for n, row in enumerate(csv.DictReader(f), start=2):
-                cid, flag = (row.get("candidate_id") or "").strip(), (row.get("elected") or "").strip()
+                cid, flag = (
+                    (row.get("candidate_id") or "").strip(),
+                    (row.get("elected") or "").strip(),
+                )
                 if not cid.isdigit() or int(cid) not in known:
                     problems.append(f"row {n}, column candidate_id: unknown candidate {cid!r}")
                 elif flag not in ("0", "1"):
@@ -291,5 +378,3 @@ def set_elected(election_id: str, path: str) -> None:
     finally:
         db.conn.close()
     click.echo(f"Updated {len(updates)} candidates.")
-
-

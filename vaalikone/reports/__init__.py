@@ -61,11 +61,15 @@ def goal_vectors(
             np.array([goal["position"]], dtype=float), snapshot.scale_min[j], snapshot.scale_max[j]
         )[0]
         weights[j] = goal["weight"]
-        listed.append({"index": j, "question_id": qid, "position": goal["position"], "weight": goal["weight"]})
+        listed.append(
+            {"index": j, "question_id": qid, "position": goal["position"], "weight": goal["weight"]}
+        )
     return positions, weights, listed
 
 
-def region_mask(db: sqlite_utils.Database, org: dict[str, Any], snapshot: ElectionSnapshot) -> np.ndarray:
+def region_mask(
+    db: sqlite_utils.Database, org: dict[str, Any], snapshot: ElectionSnapshot
+) -> np.ndarray:
     """Which of the election's constituencies lie in the organisation's region."""
     if org["scope"] == "national":
         return np.ones(len(snapshot.constituency_ids), dtype=bool)
@@ -92,7 +96,11 @@ def region_mask(db: sqlite_utils.Database, org: dict[str, Any], snapshot: Electi
                 db.execute(
                     "SELECT 1 FROM municipality WHERE district_id = ? AND (county_id IN (SELECT value FROM json_each(?)) "
                     "OR code IN (SELECT value FROM json_each(?))) LIMIT 1",
-                    [c["district_id"], json.dumps(sorted(counties)), json.dumps(sorted(municipalities))],
+                    [
+                        c["district_id"],
+                        json.dumps(sorted(counties)),
+                        json.dumps(sorted(municipalities)),
+                    ],
                 ).fetchone()
             )
         mask.append(inside)
@@ -119,40 +127,67 @@ def build(
     rows = np.flatnonzero(in_region)
     if elected_only:
         elected = {
-            r[0] for r in db.execute("SELECT id FROM candidate WHERE election_id = ? AND elected = 1", [election_id])
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM candidate WHERE election_id = ? AND elected = 1", [election_id]
+            )
         }
-        rows = np.array([i for i in rows if int(snapshot.candidate_ids[i]) in elected], dtype=np.int64)
+        rows = np.array(
+            [i for i in rows if int(snapshot.candidate_ids[i]) in elected], dtype=np.int64
+        )
     answers = snapshot.answers[rows]
     if goals:
         aligned = scoring.alignment(positions, weights, answers)
     else:
         aligned = np.full(len(rows), np.nan)
     parties = {p["id"]: p for p in db.query("SELECT * FROM party")}
-    consts = {c["id"]: c for c in db.query("SELECT * FROM constituency WHERE election_id = ?", [election_id])}
+    consts = {
+        c["id"]: c
+        for c in db.query("SELECT * FROM constituency WHERE election_id = ?", [election_id])
+    }
 
     # Constituencies of the region.
     const_index = snapshot.constituency_index[rows]
-    summary = scoring.group_summary(aligned, const_index, len(snapshot.constituency_ids), strong=STRONG)
+    summary = scoring.group_summary(
+        aligned, const_index, len(snapshot.constituency_ids), strong=STRONG
+    )
     constituency_rows = []
     for k, cid in enumerate(snapshot.constituency_ids):
         if summary.count[k] == 0:
             continue
         constituency_rows.append(
-            {"id": cid, "constituency": consts[cid], "median": float(summary.median[k]), "q1": float(summary.q1[k]),
-             "q3": float(summary.q3[k]), "count": int(summary.count[k]), "strong": int(summary.strong[k])}
+            {
+                "id": cid,
+                "constituency": consts[cid],
+                "median": float(summary.median[k]),
+                "q1": float(summary.q1[k]),
+                "q3": float(summary.q3[k]),
+                "count": int(summary.count[k]),
+                "strong": int(summary.strong[k]),
+            }
         )
-    constituency_rows.sort(key=lambda r: (-r["median"] if r["median"] == r["median"] else 1, r["id"]))
+    constituency_rows.sort(
+        key=lambda r: (-r["median"] if r["median"] == r["median"] else 1, r["id"])
+    )
 
     # Parties across the region.
-    p_summary = scoring.group_summary(aligned, snapshot.party_index[rows], len(snapshot.party_ids), strong=STRONG)
+    p_summary = scoring.group_summary(
+        aligned, snapshot.party_index[rows], len(snapshot.party_ids), strong=STRONG
+    )
     party_rows = []
     for p, pid in enumerate(snapshot.party_ids):
         if p_summary.count[p] == 0:
             continue
         party_rows.append(
-            {"id": pid or "-", "party": parties.get(pid), "median": float(p_summary.median[p]),
-             "q1": float(p_summary.q1[p]), "q3": float(p_summary.q3[p]), "count": int(p_summary.count[p]),
-             "strong": int(p_summary.strong[p])}
+            {
+                "id": pid or "-",
+                "party": parties.get(pid),
+                "median": float(p_summary.median[p]),
+                "q1": float(p_summary.q1[p]),
+                "q3": float(p_summary.q3[p]),
+                "count": int(p_summary.count[p]),
+                "strong": int(p_summary.strong[p]),
+            }
         )
     party_rows.sort(key=lambda r: (-r["median"], r["id"]))
 
@@ -160,19 +195,32 @@ def build(
     support_rows = []
     if goals and len(rows):
         overall = scoring.statement_support(positions, answers)
-        by_party = scoring.statement_support(positions, answers, snapshot.party_index[rows], len(snapshot.party_ids))
+        by_party = scoring.statement_support(
+            positions, answers, snapshot.party_index[rows], len(snapshot.party_ids)
+        )
         for g in goals:
             j = g["index"]
             support_rows.append(
-                {**g, "overall": float(overall[j]),
-                 "by_party": {r["id"]: float(by_party[snapshot.party_ids.index(None if r["id"] == "-" else r["id"]), j])
-                              for r in party_rows}}
+                {
+                    **g,
+                    "overall": float(overall[j]),
+                    "by_party": {
+                        r["id"]: float(
+                            by_party[
+                                snapshot.party_ids.index(None if r["id"] == "-" else r["id"]), j
+                            ]
+                        )
+                        for r in party_rows
+                    },
+                }
             )
         support_rows.sort(key=lambda r: r["overall"])
 
     # One constituency's candidates, best aligned first.
-    chosen = constituency_id if constituency_id in {r["id"] for r in constituency_rows} else (
-        constituency_rows[0]["id"] if constituency_rows else None
+    chosen = (
+        constituency_id
+        if constituency_id in {r["id"] for r in constituency_rows}
+        else (constituency_rows[0]["id"] if constituency_rows else None)
     )
     candidate_rows = []
     if chosen is not None:
@@ -180,8 +228,16 @@ def build(
         local = np.flatnonzero(const_index == k)
         order = scoring.rank(aligned[local], snapshot.numbers[rows[local]])
         ids = [int(snapshot.candidate_ids[rows[local[i]]]) for i in order]
-        info = {c["id"]: c for c in db.query(
-            f"SELECT * FROM candidate WHERE id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+        info = (
+            {
+                c["id"]: c
+                for c in db.query(
+                    f"SELECT * FROM candidate WHERE id IN ({','.join('?' * len(ids))})", ids
+                )
+            }
+            if ids
+            else {}
+        )
         goal_ids = [g["question_id"] for g in goals]
         answers_by = {}
         if ids and goal_ids:
@@ -199,9 +255,15 @@ def build(
             c["answers"] = answers_by.get(cid, {})
             candidate_rows.append(c)
     return Report(
-        organisation=org, election=snapshot.election, elected_only=elected_only, goals=goals,
-        constituencies=constituency_rows, constituency=consts.get(chosen) if chosen else None,
-        candidates=candidate_rows, parties=party_rows, support=support_rows,
+        organisation=org,
+        election=snapshot.election,
+        elected_only=elected_only,
+        goals=goals,
+        constituencies=constituency_rows,
+        constituency=consts.get(chosen) if chosen else None,
+        candidates=candidate_rows,
+        parties=party_rows,
+        support=support_rows,
     )
 
 
@@ -211,19 +273,36 @@ def as_json(report: Report) -> dict[str, Any]:
         "organisation": report.organisation["id"],
         "election": report.election["id"],
         "elected_only": report.elected_only,
-        "goals": [{"statement": g["question_id"], "position": g["position"], "weight": g["weight"]} for g in report.goals],
+        "goals": [
+            {"statement": g["question_id"], "position": g["position"], "weight": g["weight"]}
+            for g in report.goals
+        ],
         "constituency": report.constituency["id"] if report.constituency else None,
         "candidates": [
-            {"id": c["id"], "number": c["number"], "name": f"{c['first_name']} {c['last_name']}",
-             "party": c["party_id"], "alignment": _n(c["alignment"]), "elected": c["elected"]}
+            {
+                "id": c["id"],
+                "number": c["number"],
+                "name": f"{c['first_name']} {c['last_name']}",
+                "party": c["party_id"],
+                "alignment": _n(c["alignment"]),
+                "elected": c["elected"],
+            }
             for c in report.candidates
         ],
-        "parties": [{k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "party"} for r in report.parties],
-        "constituencies": [{k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "constituency"}
-                           for r in report.constituencies],
+        "parties": [
+            {k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "party"}
+            for r in report.parties
+        ],
+        "constituencies": [
+            {k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "constituency"}
+            for r in report.constituencies
+        ],
         "statements": [
-            {"statement": s["question_id"], "overall": _n(s["overall"]),
-             "by_party": {k: _n(v) for k, v in s["by_party"].items()}}
+            {
+                "statement": s["question_id"],
+                "overall": _n(s["overall"]),
+                "by_party": {k: _n(v) for k, v in s["by_party"].items()},
+            }
             for s in report.support
         ],
     }
