@@ -183,6 +183,12 @@ def _party_names(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
     return {p["id"]: p for p in db.query("SELECT * FROM party")}
 
 
+def _staleness() -> float:
+    from flask import current_app, has_app_context
+
+    return float(current_app.config["SNAPSHOT_MAX_STALENESS"]) if has_app_context() else 0.0
+
+
 def results(
     db: sqlite_utils.Database,
     ballot: Ballot,
@@ -190,7 +196,7 @@ def results(
     weights: dict[str, float],
 ) -> Result:
     """Rank the constituency's candidates and parties for these answers (pure numpy underneath)."""
-    snapshot = get_snapshot(db, ballot.election["id"])
+    snapshot = get_snapshot(db, ballot.election["id"], max_staleness=_staleness())
     voter, w = snapshot.voter_vectors(answers, weights)
     answered = int(np.count_nonzero(~np.isnan(voter) & (w > 0)))
     try:
