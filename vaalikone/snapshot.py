@@ -109,7 +109,9 @@ def get_snapshot(
     A change of publication always rebuilds at once.
     """
     key = (str(db.conn.execute("PRAGMA database_list").fetchone()[2]), election_id)
-    row = db.execute("SELECT data_version, published_at FROM election WHERE id = ?", [election_id]).fetchone()
+    row = db.execute(
+        "SELECT data_version, published_at FROM election WHERE id = ?", [election_id]
+    ).fetchone()
     if row is None:
         raise LookupError(election_id)
     version, published_at = row
