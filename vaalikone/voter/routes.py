@@ -87,9 +87,8 @@ def elections():
     )
 
 
-@bp.route("/kysely", methods=["GET", "POST"])
-def quiz():
-    """One statement per page; every earlier answer rides along in hidden fields."""
+def _quiz_state() -> tuple[voting.Context, list[dict[str, Any]], dict[str, int], dict[str, str]]:
+    """Where the voter votes, the statements to ask, and the answers carried so far."""
     context = _context()
     questions = voting.questions_for(get_db(), context)
     if not questions:
@@ -100,7 +99,13 @@ def quiz():
             ),
         )
     answers, _weights = _answers(questions) if request.method == "POST" else ({}, {})
-    levels = voting.importance_levels(request.form, questions)
+    return context, questions, answers, voting.importance_levels(request.form, questions)
+
+
+@bp.route("/kysely", methods=["GET", "POST"])
+def quiz():
+    """One statement per page; every earlier answer rides along in hidden fields."""
+    context, questions, answers, levels = _quiz_state()
     try:
         step = int(request.values.get("step", 0))
     except ValueError:
@@ -125,17 +130,7 @@ def quiz():
 @bp.route("/kysely/kaikki", methods=["GET", "POST"])
 def quiz_all():
     """All statements in one form: quicker with a keyboard, and for long quizzes."""
-    context = _context()
-    questions = voting.questions_for(get_db(), context)
-    if not questions:
-        abort(
-            400,
-            description=_(
-                "Kotikunnassasi ei ole tällä hetkellä vaaleja, joihin vaalikone liittyy."
-            ),
-        )
-    answers, _weights = _answers(questions) if request.method == "POST" else ({}, {})
-    levels = voting.importance_levels(request.form, questions)
+    context, questions, answers, levels = _quiz_state()
     return render_template(
         "voter/quiz_all.html", context=context, questions=questions, answers=answers, levels=levels
     )
