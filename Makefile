@@ -19,11 +19,15 @@ install-test: $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(FLASK) translate compile
 
-# Debian's Chromium drives the browser tests; Playwright cannot download its own browser here.
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here);
+# Debian's nginx fronts the two-node production test.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the two-node test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
 run: install
 	$(FLASK) demo --if-empty

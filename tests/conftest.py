@@ -21,6 +21,7 @@ TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",
     "RATELIMIT_ENABLED": False,
+    "SNAPSHOT_MAX_STALENESS": 0,
 }
 
 

@@ -14,7 +14,10 @@ def test_no_catalog_has_an_untranslated_or_fuzzy_message():
 def test_every_domain_is_compiled_for_every_language():
     for domain in DOMAINS:
         for lang in LANGUAGES:
-            assert (TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{domain}.mo").exists(), (lang, domain)
+            assert (TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{domain}.mo").exists(), (
+                lang,
+                domain,
+            )
 
 
 def test_compiled_catalogs_translate_a_known_message():

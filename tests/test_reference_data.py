@@ -15,30 +15,80 @@ import pytest
 DATA = Path(__file__).resolve().parent.parent / "vaalikone" / "data"
 
 COUNTY_SLUGS = {
-    "ita-uusimaa", "keski-uusimaa", "lansi-uusimaa", "vantaa-kerava", "varsinais-suomi",
-    "satakunta", "kanta-hame", "pirkanmaa", "paijat-hame", "kymenlaakso", "etela-karjala",
-    "etela-savo", "pohjois-savo", "pohjois-karjala", "keski-suomi", "etela-pohjanmaa", "pohjanmaa",
-    "keski-pohjanmaa", "pohjois-pohjanmaa", "kainuu", "lappi",
+    "ita-uusimaa",
+    "keski-uusimaa",
+    "lansi-uusimaa",
+    "vantaa-kerava",
+    "varsinais-suomi",
+    "satakunta",
+    "kanta-hame",
+    "pirkanmaa",
+    "paijat-hame",
+    "kymenlaakso",
+    "etela-karjala",
+    "etela-savo",
+    "pohjois-savo",
+    "pohjois-karjala",
+    "keski-suomi",
+    "etela-pohjanmaa",
+    "pohjanmaa",
+    "keski-pohjanmaa",
+    "pohjois-pohjanmaa",
+    "kainuu",
+    "lappi",
 }
-ALAND = {"035", "043", "060", "062", "065", "076", "170", "295", "318", "417", "438", "478",
-         "736", "766", "771", "941"}
+ALAND = {
+    "035",
+    "043",
+    "060",
+    "062",
+    "065",
+    "076",
+    "170",
+    "295",
+    "318",
+    "417",
+    "438",
+    "478",
+    "736",
+    "766",
+    "771",
+    "941",
+}
 # Statistics Finland's municipality classification for 2025 (Pertunmaa joined Mäntyharju).
 MUNICIPALITIES_2025 = 308
 
 # Copied from the Yle files (column `vaalipiiri`) so the tests never read /work/shared:
 # yle-2023/answers.csv ...
 YLE_2023_DISTRICTS = {
-    "Ahvenanmaan vaalipiiri", "Helsingin vaalipiiri", "Hämeen vaalipiiri",
-    "Kaakkois-Suomen vaalipiiri", "Keski-Suomen vaalipiiri", "Lapin vaalipiiri", "Oulun vaalipiiri",
-    "Pirkanmaan vaalipiiri", "Satakunnan vaalipiiri", "Savo-Karjalan vaalipiiri",
-    "Uudenmaan vaalipiiri", "Vaasan vaalipiiri", "Varsinais-Suomen vaalipiiri",
+    "Ahvenanmaan vaalipiiri",
+    "Helsingin vaalipiiri",
+    "Hämeen vaalipiiri",
+    "Kaakkois-Suomen vaalipiiri",
+    "Keski-Suomen vaalipiiri",
+    "Lapin vaalipiiri",
+    "Oulun vaalipiiri",
+    "Pirkanmaan vaalipiiri",
+    "Satakunnan vaalipiiri",
+    "Savo-Karjalan vaalipiiri",
+    "Uudenmaan vaalipiiri",
+    "Vaasan vaalipiiri",
+    "Varsinais-Suomen vaalipiiri",
 }
 # ... and yle-2015/answers_national_likert.csv, which prefixes the official number.
 YLE_2015_DISTRICTS = {
-    "01 Helsingin vaalipiiri", "02 Uudenmaan vaalipiiri", "03 Varsinais-Suomen vaalipiiri",
-    "04 Satakunnan vaalipiiri", "05 Ahvenanmaan maakunnan vaalipiiri", "06 Hämeen vaalipiiri",
-    "07 Pirkanmaan vaalipiiri", "08 Kaakkois-Suomen vaalipiiri", "09 Savo-Karjalan vaalipiiri",
-    "10 Vaasan vaalipiiri", "11 Keski-Suomen vaalipiiri", "12 Oulun vaalipiiri",
+    "01 Helsingin vaalipiiri",
+    "02 Uudenmaan vaalipiiri",
+    "03 Varsinais-Suomen vaalipiiri",
+    "04 Satakunnan vaalipiiri",
+    "05 Ahvenanmaan maakunnan vaalipiiri",
+    "06 Hämeen vaalipiiri",
+    "07 Pirkanmaan vaalipiiri",
+    "08 Kaakkois-Suomen vaalipiiri",
+    "09 Savo-Karjalan vaalipiiri",
+    "10 Vaasan vaalipiiri",
+    "11 Keski-Suomen vaalipiiri",
+    "12 Oulun vaalipiiri",
     "13 Lapin vaalipiiri",
 }
 
@@ -196,8 +246,16 @@ def test_yle_2015_district_names_map_to_a_district_by_number_and_official_name(d
 
 @pytest.mark.parametrize(
     "code, name_sv",
-    [("091", "Helsingfors"), ("049", "Esbo"), ("092", "Vanda"), ("853", "Åbo"), ("905", "Vasa"),
-     ("445", "Pargas"), ("599", "Pedersöre"), ("624", "Pyttis")],
+    [
+        ("091", "Helsingfors"),
+        ("049", "Esbo"),
+        ("092", "Vanda"),
+        ("853", "Åbo"),
+        ("905", "Vasa"),
+        ("445", "Pargas"),
+        ("599", "Pedersöre"),
+        ("624", "Pyttis"),
+    ],
 )
 def test_a_swedish_speaker_finds_their_bilingual_home_town_by_its_swedish_name(
     municipalities, code: str, name_sv: str

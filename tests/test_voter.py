@@ -39,6 +39,14 @@ def ranked_names(html: str, election_id: str) -> list[str]:
     ]
 
 
+def first_row(html: str, election_id: str) -> str:
+    """The first candidate row of one election's results table."""
+    section = html.split(f'id="s-{election_id}"', 1)[1]
+    return (
+        section.split('<table class="candidates"', 1)[1].split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    )
+
+
 def ranked_ids(html: str, election_id: str) -> list[int]:
     """Candidate ids in the order one election's results section lists them (names can repeat)."""
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
@@ -245,8 +253,8 @@ def test_a_candidates_own_answers_give_a_perfect_match_at_the_top(demo_client):
     answers = {f"a-{qid}": str(v) for qid, v in api["answers"].items() if v is not None}
     code = api["constituency"].split(":")[1]
     html = demo_client.post("/tulokset", data={"kunta": code, **answers}).get_data(as_text=True)
-    first = html.split('class="candidate-card"', 1)[1].split("</li>", 1)[0]
-    assert api["name"] in first and "100\xa0%" in first
+    first = first_row(html, api["election"])
+    assert api["name"] in first and '<td class="match">100\xa0%' in first
 
 
 def test_results_show_party_ranking_with_spread(demo_client, demo_app):
@@ -277,14 +285,14 @@ def test_results_paging_and_filters_by_party_language_and_name(demo_client, demo
         ranked_ids(page1, "kunta-2025") + ranked_ids(page2, "kunta-2025")
         == scorer_order(demo_app, "kunta-2025", "kunta-2025:091", {"free-premises": 5})[0][:40]
     )
-    assert re.search(r'<span class="rank">21\.</span>', page2)
+    assert '<td class="num rank">21.</td>' in page2
 
     greens = demo_client.post("/tulokset", data={**data, "party-kunta-2025": "vihr"}).get_data(
         as_text=True
     )
     section = greens.split('id="s-kunta-2025"', 1)[1].split('class="parties"', 1)[0]
-    cards = section.split('class="candidate-card"')[1:]
-    assert cards and all("Vihreä liitto" in c for c in cards)
+    rows = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    assert rows and all("Vihreä liitto" in r for r in rows)
 
     swedish = demo_client.post("/tulokset", data={**data, "lang-kunta-2025": "sv"}).get_data(
         as_text=True
@@ -330,7 +338,7 @@ def test_numbers_are_formatted_for_the_locale(demo_client):
 def test_no_answers_means_no_match_but_still_a_list(demo_client):
     html = demo_client.post("/tulokset", data={"kunta": "091"}).get_data(as_text=True)
     assert "Et vastannut yhteenkään väitteeseen" in html
-    assert "–" in html.split('class="candidate-card"', 1)[1].split("</li>", 1)[0]
+    assert '<td class="match">–' in first_row(html, "kunta-2025")
 
 
 def test_change_my_answers_returns_to_the_quiz_with_answers_kept(demo_client):

@@ -37,7 +37,7 @@ def press_enter_and_wait(page) -> None:
 
 def shown_ids(page, election_id: str) -> list[int]:
     """Candidate ids in the order the results page lists them for one election."""
-    actions = page.locator(f"#s-{election_id} .candidate-card button.name").evaluate_all(
+    actions = page.locator(f"#s-{election_id} table.candidates button.name").evaluate_all(
         "els => els.map(e => e.getAttribute('formaction'))"
     )
     return [int(a.rsplit("/", 1)[1]) for a in actions]
@@ -194,12 +194,12 @@ def test_every_voter_page_passes_axe(live_server, page):
     assert page.locator("[role=alert]").count() == 1
     assert_accessible(page, "voter-results-error")
     section = page.locator("#s-kunta-2025")
-    section.locator(".candidate-card input[name=c]").nth(0).check()
-    section.locator(".candidate-card input[name=c]").nth(1).check()
+    section.locator("table.candidates input[name=c]").nth(0).check()
+    section.locator("table.candidates input[name=c]").nth(1).check()
     section.locator("button[name=compare]").click()
     assert_accessible(page, "voter-compare")
     page.click(".back-form button")
-    page.locator("#s-alue-2025 .candidate-card button.name").first.click()
+    page.locator("#s-alue-2025 table.candidates button.name").first.click()
     assert_accessible(page, "voter-candidate")
     page.goto(f"{live_server.url}/ehdokkaat/1?lang=en")
     assert_accessible(page, "voter-candidate-public-en")
@@ -230,7 +230,7 @@ def test_pages_fit_a_phone_screen(live_server, browser):
             path=str(Path(__file__).parent.parent / "test-artifacts" / "voter-results-phone.png"),
             full_page=True,
         )
-        page.locator(".candidate-card button.name").first.click()
+        page.locator("table.candidates button.name").first.click()
         assert page.evaluate(overflow) <= 0
     finally:
         context.close()
@@ -258,7 +258,7 @@ def test_share_link_lives_in_the_fragment_and_reproduces_the_result(
     other = browser.new_context().new_page()  # someone else opens the link
     try:
         other.goto(link)
-        other.wait_for_selector(".candidate-list")
+        other.wait_for_selector("table.candidates")
         assert shown_ids(other, "kunta-2025") == first
         assert other.locator("html").get_attribute("lang") == "sv"
     finally:
@@ -279,11 +279,11 @@ def test_a_voters_answers_reach_neither_the_database_nor_the_logs(live_server, p
         if i < total - 1:
             page.click("button[value=next]")
     page.click("form.quiz .actions:not(.minor-actions) button[formaction]")
-    page.locator("#s-kunta-2025 .candidate-card button.name").first.click()
+    page.locator("#s-kunta-2025 table.candidates button.name").first.click()
     page.click(".back-form button")
     page.click("#make-share-link")
     fragment = page.input_value("#share-link").split("#", 1)[1]
-    assert page.locator(".candidate-list").count() == 2
+    assert page.locator("table.candidates").count() == 2
     # The answers as they travel (form fields) and as a share link encodes them.
     secrets = (
         [f"a-{q}={v}" for q, v in answers.items()] + [f"a-{q}" for q in answers] + [fragment[:40]]

@@ -29,6 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     add_blueprints(app)
     errors.init_app(app)
     add_commands(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind nginx or a load balancer: trust exactly that many X-Forwarded-* hops, so rate limits and
+        # logs see the client's address, not the proxy's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
 
 

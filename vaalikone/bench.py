@@ -174,7 +174,122 @@ def organisation_rows(sizes: Sizes) -> list[Row]:
     ]
 
 
-ROWS: list[Callable[[Sizes], list[Row]]] = [one_voter_rows, batch_rows, organisation_rows]
+def real_data_rows(sizes: Sizes) -> list[Row]:
+    """Yle's real 2023 answers (2,116 candidates x 47 statements, four-point scale): ranking all
+    candidates for one voter, and for many voters in batch."""
+    from pathlib import Path
+
+    from vaalikone.importers import yle
+
+    data = yle.read_2023(Path(__file__).resolve().parent / "data" / "yle" / "2023")
+    index = {c["id"]: i for i, c in enumerate(data.candidates)}
+    columns = {q["id"]: j for j, q in enumerate(data.questions)}
+    raw = np.full((len(index), len(columns)), np.nan)
+    for a in data.answers:
+        if a["value"] is not None:
+            raw[index[a["candidate_id"]], columns[a["question_id"]]] = a["value"]
+    real = scoring.normalise(raw, 1, 5)
+    matrix = scoring.CandidateMatrix(real)
+    numbers = np.arange(len(real))
+    rng = np.random.default_rng(SEED)
+    v = real[rng.integers(0, len(real))].copy()
+    w = np.ones(real.shape[1])
+
+    def rank_all() -> np.ndarray:
+        return scoring.rank(scoring.match(v, w, matrix), numbers)
+
+    seconds, order = timed(rank_all, sizes.runs)
+    reference, note = None, ""
+    ref = reference_module()
+    if ref is not None:
+        lists = (v.tolist(), w.tolist(), real.tolist())
+        reference, expected = timed(lambda: ref.match(*lists), sizes.reference_runs, False)
+        got = scoring.match(v, w, matrix)
+        note = f"max diff vs reference {np.max(np.abs(got - np.array(expected))):.0e}"
+    voters = real[rng.integers(0, len(real), sizes.batch_voters)]
+    batch = median_seconds(lambda: scoring.match_batch(voters, w, matrix), sizes.batch_runs)
+    size = f"{real.shape[0]:,} x {real.shape[1]}"
+    return [
+        Row("Yle 2023: match + rank, one voter", size, seconds, sizes.runs, None, reference, note),
+        Row(
+            "Yle 2023: match_batch, total",
+            f"{sizes.batch_voters:,} x {size}",
+            batch,
+            sizes.batch_runs,
+            note="real answers",
+        ),
+    ]
+
+
+def report_rows(sizes: Sizes) -> list[Row]:
+    """A whole demo election's organisation report (every constituency), computed and rendered as HTML
+    through the real application on a scratch copy of the demo database. Target: under a second."""
+    import tempfile
+    from pathlib import Path
+
+    from vaalikone import create_app, demo, reports
+    from vaalikone.db import connect
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.db"
+        app = create_app(
+            {
+                "DATABASE": str(path),
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
+        db = connect(path)
+        demo.load_demo(db)
+        client = app.test_client()
+        client.post(
+            "/kirjaudu",
+            data={"email": "soste@demo.vaalikone.invalid", "password": demo.DEMO_PASSWORD},
+        )
+        runs = max(3, sizes.batch_runs)
+        n = db.execute(
+            "SELECT count(*) FROM candidate WHERE election_id = 'kunta-2025'"
+        ).fetchone()[0]
+        k = db.execute(
+            "SELECT count(*) FROM constituency WHERE election_id = 'kunta-2025'"
+        ).fetchone()[0]
+        build = median_seconds(lambda: reports.build(db, "soste", "kunta-2025"), runs)
+
+        def render() -> None:
+            response = client.get("/jarjesto/raportti/kunta-2025")
+            assert response.status_code == 200, response.status_code
+
+        page = median_seconds(render, runs)
+        db.conn.close()
+    size = f"{n:,} cand., {k} const."
+    return [
+        Row(
+            "report numbers, whole election",
+            size,
+            build,
+            runs,
+            target=1.0,
+            note="national organisation",
+        ),
+        Row(
+            "report HTML page, whole election",
+            size,
+            page,
+            runs,
+            target=1.0,
+            note="GET through the app",
+        ),
+    ]
+
+
+ROWS: list[Callable[[Sizes], list[Row]]] = [
+    one_voter_rows,
+    batch_rows,
+    organisation_rows,
+    real_data_rows,
+    report_rows,
+]
 
 
 def duration(seconds: float | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -37,6 +39,48 @@ def demo_command(if_empty: bool) -> None:
     click.echo(f"Demo accounts use the password '{demo.DEMO_PASSWORD}' (see README).")
 
 
+@click.command("import-yle")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--year", type=click.Choice(["2015", "2023"]), help="Which data set (detected if omitted)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["full", "likert"]),
+    default="full",
+    show_default=True,
+    help="2015 only: full (names, numbers, justifications) or the anonymous likert file.",
+)
+def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
+    """Import Yle's published election-machine answers as a published parliamentary election."""
+    from vaalikone.importers import yle
+
+    try:
+        data = yle.read(path, year, fmt)
+    except yle.YleImportError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s): nothing was imported."
+        ) from None
+    db = connect(current_app.config["DATABASE"])
+    try:
+        written = yle.write(db, data)
+    finally:
+        db.conn.close()
+    for key, value in data.summary().items():
+        click.echo(f"{key}: {value}")
+    click.echo(
+        "Imported." if written else "Already imported from identical files: nothing changed."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(import_yle_command)
+    from vaalikone.backup import backup_command
+
+    app.cli.add_command(backup_command)

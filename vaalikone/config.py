@@ -27,8 +27,13 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    "API_RATE_LIMIT": "600 per minute",
+    "NODE_NAME": None,
+    "PROXY_COUNT": 0,
     "INVITATION_DAYS": 14,
     "RESULTS_PAGE_SIZE": 20,
+    # Seconds a worker may serve voters a snapshot older than the latest saved answers (see snapshot.py).
+    "SNAPSHOT_MAX_STALENESS": 2.0,
 }
 
 

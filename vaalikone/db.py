@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -23,6 +25,24 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     return db
+
+
+@contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+    sqlite-utils' atomic() begins a deferred transaction: under WAL, one that read first and then writes
+    fails at once with "database is locked" when another writer committed meanwhile. Taking the lock at
+    BEGIN makes concurrent writers wait their turn on the busy timeout instead, so no save is refused.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.conn.execute("COMMIT")
 
 
 def get_db() -> sqlite_utils.Database:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
+from vaalikone.db import writing
 from vaalikone.reference import link_bank_questions, read_csv
 from vaalikone.snapshot import bump_version
 
@@ -95,7 +96,7 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
     ) or generate_password_hash(DEMO_PASSWORD)
     rng = random.Random(SEED)
     nrng = np.random.default_rng(SEED)
-    with db.atomic():
+    with writing(db):
         db.execute(
             "DELETE FROM user WHERE candidate_id IN "
             "(SELECT id FROM candidate WHERE election_id IN (SELECT id FROM election WHERE demo = 1))"

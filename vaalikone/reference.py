@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from vaalikone.db import writing
 from vaalikone.questions import QuestionBank
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -37,7 +38,7 @@ def sync(db: sqlite_utils.Database, bank: QuestionBank) -> bool:
     row = db.execute("SELECT value FROM meta WHERE key = 'reference'").fetchone()
     if row and row[0] == fingerprint:
         return False
-    with db.atomic():
+    with writing(db):
         _sync_places(db)
         _sync_bank(db, bank)
         db["meta"].upsert({"key": "reference", "value": fingerprint}, pk="key")

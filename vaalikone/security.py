@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -40,7 +40,19 @@ HEADERS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Behind TLS only: HSTS on plain http would lock users out of a loopback or test deployment.
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    if current_app.config.get("NODE_NAME"):
+        response.headers["X-Vaalikone-Node"] = current_app.config["NODE_NAME"]
     return response
+
+
+def api_limit() -> str:
+    """Per-client limit of the JSON API, configurable as API_RATE_LIMIT."""
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ class ElectionSnapshot:
     constituency_index: np.ndarray  # (C,) int
     answers: np.ndarray  # (C, Q) normalised to [0, 1], NaN = unanswered
     matrix: CandidateMatrix
+    built_at: float = field(default_factory=time.monotonic)
     _views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
 
     @property
@@ -94,15 +96,32 @@ def bump_version(db: sqlite_utils.Database, election_id: str) -> None:
 
 
 def get_snapshot(
-    db: sqlite_utils.Database, election_id: str, *, published_only: bool = True
+    db: sqlite_utils.Database,
+    election_id: str,
+    *,
+    published_only: bool = True,
+    max_staleness: float = 0.0,
 ) -> ElectionSnapshot:
-    """The election's snapshot, rebuilt only if its answers changed since it was built."""
+    """The election's snapshot, rebuilt only if its answers changed since it was built.
+
+    While candidates are saving at the deadline, every save changes the version; `max_staleness` lets a
+    worker keep serving a snapshot up to that many seconds old instead of rebuilding it for every voter.
+    A change of publication always rebuilds at once.
+    """
     key = (str(db.conn.execute("PRAGMA database_list").fetchone()[2]), election_id)
-    version = data_version(db, election_id)
-    if version is None:
+    row = db.execute(
+        "SELECT data_version, published_at FROM election WHERE id = ?", [election_id]
+    ).fetchone()
+    if row is None:
         raise LookupError(election_id)
+    version, published_at = row
     cached = _cache.get(key)
-    if cached is not None and cached.version == version:
+    fresh_enough = (
+        cached is not None
+        and cached.election.get("published_at") == published_at
+        and (cached.version == version or time.monotonic() - cached.built_at < max_staleness)
+    )
+    if fresh_enough:
         snapshot = cached
     else:
         with _lock:

@@ -306,6 +306,13 @@ def _candidate_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict
     return rows
 
 
+def _staleness() -> float:
+    """How old a snapshot voters may be served while candidates are saving (see snapshot.py)."""
+    from flask import current_app, has_app_context
+
+    return float(current_app.config["SNAPSHOT_MAX_STALENESS"]) if has_app_context() else 0.0
+
+
 def _nan_last(value: float) -> float:
     return -math.inf if math.isnan(value) else value
 
@@ -317,7 +324,7 @@ def results(
     weights: Mapping[str, float],
 ) -> Result:
     """Rank the constituency's candidates and parties for these answers, on this election's statements."""
-    snapshot = get_snapshot(db, ballot.election["id"])
+    snapshot = get_snapshot(db, ballot.election["id"], max_staleness=_staleness())
     voter, w = snapshot.voter_vectors(dict(answers), dict(weights))
     answered = int(np.count_nonzero(~np.isnan(voter) & (w > 0)))
     try:
@@ -382,17 +389,21 @@ def filter_candidates(
 
 
 def candidate_detail(
-    db: sqlite_utils.Database, candidate_id: int, lang: str = "fi"
+    db: sqlite_utils.Database, candidate_id: int, lang: str = "fi", *, published_only: bool = True
 ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] | None:
-    """A published candidate, their election, and their answers to that election's statements.
+    """A candidate (of a published election, unless asked otherwise), their election, and their answers
+    to that election's statements.
 
     Each answer row has `value` (None if unanswered) and `justification` in the reader's language where the
     candidate wrote one, else the one they wrote, with `justification_lang` naming its language.
     """
+    if not 0 < candidate_id < 2**63:  # SQLite integers; anything else names nobody
+        return None
+    published = " AND e.published_at IS NOT NULL" if published_only else ""
     candidate = _one(
         db,
         "SELECT c.* FROM candidate c JOIN election e ON e.id = c.election_id "
-        "WHERE c.id = ? AND e.published_at IS NOT NULL",
+        f"WHERE c.id = ?{published}",
         [candidate_id],
     )
     if candidate is None:
@@ -437,7 +448,7 @@ def explain_candidate(
 ) -> dict[str, Any]:
     """One candidate's match with the voter, per theme (in theme order), and each statement's share of
     their distance (what lowered the match most), computed by the scorer on the election's statements."""
-    snapshot = get_snapshot(db, election_id)
+    snapshot = get_snapshot(db, election_id, max_staleness=_staleness())
     voter, w = snapshot.voter_vectors(dict(answers), dict(weights))
     row = int(np.flatnonzero(snapshot.candidate_ids == candidate_id)[0])
     candidate = snapshot.answers[row : row + 1]

@@ -6,6 +6,8 @@ logged. Every bad request gets HTTP 400 with {"error": "..."} naming the problem
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from typing import Any, NoReturn
@@ -16,11 +18,12 @@ from flask_babel import gettext as _
 from vaalikone import voting
 from vaalikone.db import get_db
 from vaalikone.i18n import LANGUAGES, localized
-from vaalikone.security import csrf
+from vaalikone.security import api_limit, csrf, limiter
 
 bp = Blueprint("api", __name__, cli_group=None)
 # CSRF protects cookie-authenticated forms; the API reads no cookie and changes nothing.
 csrf.exempt(bp)
+limiter.limit(api_limit)(bp)
 MAX_LIMIT = 10_000
 MAX_WEIGHT = 10
 
@@ -297,4 +300,115 @@ def candidate(candidate_id: int):
             "answers": {r["id"]: r["value"] for r in rows},
             "justifications": {r["id"]: r["justification"] for r in rows if r["justification"]},
         }
+    )
+
+
+def _open_data(election_id: str) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
+    """A published election's public answers: no e-mails, accounts or other private fields."""
+    db = get_db()
+    rows = list(
+        db.query("SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id])
+    )
+    if not rows:
+        abort(404)
+    questions = [
+        r[0]
+        for r in db.execute(
+            "SELECT question_id FROM election_question WHERE election_id = ? ORDER BY position, question_id",
+            [election_id],
+        )
+    ]
+    candidates = list(
+        db.query(
+            """SELECT c.id, c.number, c.first_name, c.last_name, c.party_id, p.name_fi AS party,
+                      c.constituency_id, k.name_fi AS constituency, c.languages, c.elected
+               FROM candidate c LEFT JOIN party p ON p.id = c.party_id
+               JOIN constituency k ON k.id = c.constituency_id
+               WHERE c.election_id = ? ORDER BY c.constituency_id, c.number, c.id""",
+            [election_id],
+        )
+    )
+    answers: dict[int, dict[str, Any]] = {}
+    for a in db.query(
+        """SELECT a.* FROM answer a JOIN candidate c ON c.id = a.candidate_id WHERE c.election_id = ?""",
+        [election_id],
+    ):
+        answers.setdefault(a["candidate_id"], {})[a["question_id"]] = a
+    for c in candidates:
+        c["languages"] = json.loads(c["languages"] or "[]")
+        mine = answers.get(c["id"], {})
+        c["answers"] = {q: (mine.get(q) or {}).get("value") for q in questions}
+        c["justifications_fi"] = {
+            q: mine[q]["justification_fi"]
+            for q in questions
+            if q in mine and mine[q]["justification_fi"]
+        }
+        c["justifications_sv"] = {
+            q: mine[q]["justification_sv"]
+            for q in questions
+            if q in mine and mine[q]["justification_sv"]
+        }
+    return rows[0], questions, candidates
+
+
+@bp.route("/elections/<election_id>/answers.json")
+def open_data_json(election_id: str):
+    election, questions, candidates = _open_data(election_id)
+    return jsonify(
+        {
+            "election": {
+                k: election[k]
+                for k in ("id", "kind", "date", "name_fi", "name_sv", "name_en", "source")
+            },
+            "questions": questions,
+            "candidates": candidates,
+        }
+    )
+
+
+@bp.route("/elections/<election_id>/answers.csv")
+def open_data_csv(election_id: str):
+    election, questions, candidates = _open_data(election_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    fixed = [
+        "candidate_id",
+        "constituency_id",
+        "constituency",
+        "party_id",
+        "party",
+        "number",
+        "first_name",
+        "last_name",
+        "languages",
+        "elected",
+    ]
+    writer.writerow(
+        fixed
+        + questions
+        + [f"{q}_justification_fi" for q in questions]
+        + [f"{q}_justification_sv" for q in questions]
+    )
+    for c in candidates:
+        writer.writerow(
+            [
+                c["id"],
+                c["constituency_id"],
+                c["constituency"],
+                c["party_id"] or "",
+                c["party"] or "",
+                "" if c["number"] is None else c["number"],
+                c["first_name"],
+                c["last_name"],
+                " ".join(c["languages"]),
+                "" if c["elected"] is None else c["elected"],
+            ]
+            + ["" if c["answers"][q] is None else c["answers"][q] for q in questions]
+            + [c["justifications_fi"].get(q, "") for q in questions]
+            + [c["justifications_sv"].get(q, "") for q in questions]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={election_id}-answers.csv"},
     )

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from vaalikone.auth.forms import LoginForm
-from vaalikone.db import get_db
+from vaalikone.db import get_db, writing
 from vaalikone.security import limiter
 
 bp = Blueprint("auth", __name__, cli_group=None)
@@ -60,3 +60,40 @@ def logout():
         logout_user()
         flash(_("Olet kirjautunut ulos."))
     return redirect(url_for("voter.index"))
+
+
+@bp.route("/kutsu/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def accept_invitation(token: str):
+    """A single-use, expiring invitation lets a candidate or organisation user set a password."""
+    import hashlib
+    import hmac
+    from datetime import UTC, datetime
+
+    from vaalikone.auth import User
+    from vaalikone.auth.forms import SetPasswordForm
+
+    db = get_db()
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    rows = list(db.query("SELECT * FROM invitation WHERE token_hash = ?", [digest]))
+    invitation = rows[0] if rows and hmac.compare_digest(rows[0]["token_hash"], digest) else None
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    if invitation is None or invitation["used_at"] or invitation["expires_at"] < now:
+        return render_template("auth/invitation_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        from werkzeug.security import generate_password_hash
+
+        with writing(db):
+            db.execute(
+                "UPDATE user SET password_hash = ? WHERE id = ?",
+                [generate_password_hash(form.password.data), invitation["user_id"]],
+            )
+            db.execute("UPDATE invitation SET used_at = ? WHERE token_hash = ?", [now, digest])
+        user = User.from_row(
+            next(db.query("SELECT * FROM user WHERE id = ?", [invitation["user_id"]]))
+        )
+        login_user(user)
+        flash(_("Salasana on asetettu. Tervetuloa!"))
+        return redirect(url_for(HOME_BY_ROLE[user.role]))
+    return render_template("auth/set_password.html", form=form)

@@ -1,15 +1,164 @@
-"""The candidate's pages: answers, profile, preview."""
+"""The candidate's pages: answers with justifications, profile, draft saving, preview.
+
+A half-finished form is saved as it is; only values that cannot be right (off the scale, too long) are
+refused, and then nothing is saved. After the answer deadline everything is read-only.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import json
+from datetime import UTC, datetime
+from typing import Any
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from vaalikone import voting
 from vaalikone.auth import role_required
+from vaalikone.db import get_db, writing
+from vaalikone.snapshot import bump_version
 
 bp = Blueprint("candidate", __name__, cli_group=None)
+MAX_JUSTIFICATION = 1000
+MAX_INTRO = 600
 
 
-@bp.route("/")
+def _mine() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    detail = voting.candidate_detail(get_db(), current_user.candidate_id, published_only=False)
+    if detail is None:
+        abort(404)
+    return detail
+
+
+def deadline_passed(election: dict[str, Any]) -> bool:
+    deadline = election.get("answer_deadline")
+    return bool(deadline) and datetime.fromisoformat(deadline) < datetime.now(UTC)
+
+
+def _validate(rows: list[dict[str, Any]], form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read the posted answers and profile; errors keyed by field name."""
+    errors: dict[str, str] = {}
+    answers = {}
+    for row in rows:
+        raw = (form.get(f"a-{row['id']}") or "").strip()
+        value = None
+        if raw:
+            if not raw.isdigit() or int(raw) not in row["scale"]:
+                errors[f"a-{row['id']}"] = _("Valitse jokin asteikon vaihtoehdoista.")
+            else:
+                value = int(raw)
+        texts = {}
+        for lang in ("fi", "sv"):
+            text = (form.get(f"j{lang}-{row['id']}") or "").strip()
+            if len(text) > MAX_JUSTIFICATION:
+                errors[f"j{lang}-{row['id']}"] = _(
+                    "Perustelu on liian pitkä: enintään %(n)d merkkiä.", n=MAX_JUSTIFICATION
+                )
+            texts[lang] = text or None
+        answers[row["id"]] = {
+            "value": value,
+            "justification_fi": texts["fi"],
+            "justification_sv": texts["sv"],
+        }
+    languages = [x for x in form.getlist("languages") if x in ("fi", "sv", "en")]
+    profile = {"languages": json.dumps(languages)}
+    for lang in ("fi", "sv"):
+        text = (form.get(f"intro_{lang}") or "").strip()
+        if len(text) > MAX_INTRO:
+            errors[f"intro_{lang}"] = _(
+                "Esittely on liian pitkä: enintään %(n)d merkkiä.", n=MAX_INTRO
+            )
+        profile[f"intro_{lang}"] = text or None
+    web = (form.get("web_url") or "").strip()
+    if web and (not web.startswith(("https://", "http://")) or len(web) > 300 or " " in web):
+        errors["web_url"] = _("Anna verkkosivun osoite muodossa https://…")
+    profile["web_url"] = web or None
+    return {"answers": answers, "profile": profile}, errors
+
+
+@bp.route("/", methods=["GET", "POST"])
 @role_required("candidate")
 def index():
-    return render_template("candidate/index.html")
+    person, election, rows = _mine()
+    locked = deadline_passed(election)
+    errors: dict[str, str] = {}
+    form = FlaskForm()
+    if request.method == "POST":
+        if locked:
+            flash(_("Vastausaika on päättynyt. Vastauksia ei voi enää muuttaa."))
+            return render_template(
+                "candidate/index.html",
+                person=person,
+                election=election,
+                rows=rows,
+                locked=True,
+                errors={},
+                form=form,
+                answered=_answered(rows),
+            ), 403
+        if not form.validate_on_submit():
+            abort(400)
+        data, errors = _validate(rows, request.form)
+        if not errors:
+            _save(person, election, data)
+            flash(_("Tallennettu. Voit jatkaa myöhemmin."))
+            return redirect(url_for("candidate.index"))
+        # Show what was typed, so nothing is lost while the errors are fixed.
+        for row in rows:
+            posted = data["answers"][row["id"]]
+            row.update(posted)
+        person.update(data["profile"], languages=json.loads(data["profile"]["languages"]))
+    return render_template(
+        "candidate/index.html",
+        person=person,
+        election=election,
+        rows=rows,
+        locked=locked,
+        errors=errors,
+        form=form,
+        answered=_answered(rows),
+    ), 400 if errors else 200
+
+
+def _answered(rows: list[dict[str, Any]]) -> int:
+    return sum(1 for r in rows if r.get("value") is not None)
+
+
+def _save(person: dict[str, Any], election: dict[str, Any], data: dict[str, Any]) -> None:
+    db = get_db()
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    with writing(db):
+        db["answer"].upsert_all(
+            [
+                {"candidate_id": person["id"], "question_id": qid, **values, "updated_at": stamp}
+                for qid, values in data["answers"].items()
+            ],
+            pk=("candidate_id", "question_id"),
+        )
+        db["candidate"].update(person["id"], data["profile"])
+        bump_version(db, election["id"])
+
+
+@bp.route("/esikatselu")
+@role_required("candidate")
+def preview():
+    """Exactly the public candidate page voters will see."""
+    from vaalikone.pages import shows_election
+
+    person, election, rows = _mine()
+    shows_election(election)
+    return render_template(
+        "voter/candidate.html",
+        person=person,
+        election=election,
+        rows=rows,
+        themes={r["theme_id"]: r for r in rows},
+        comparison=None,
+        context=None,
+        answers={},
+        levels={},
+        questions=[],
+        preview=True,
+    )

@@ -1,0 +1,85 @@
+"""Production serving for real: gunicorn with the repository's config, and two nodes behind nginx."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_gunicorn_serves_and_logs_no_answers(demo_db_file, tmp_path):
+    import re
+    import shutil
+
+    db = tmp_path / "prod.db"
+    shutil.copy(demo_db_file, db)
+    port = free_port()
+    log = tmp_path / "access.log"
+    env = {
+        **os.environ,
+        "VAALIKONE_DATABASE": str(db),
+        "VAALIKONE_BIND": f"127.0.0.1:{port}",
+        "VAALIKONE_WORKERS": "2",
+        "VAALIKONE_ACCESS_LOG": str(log),
+        "VAALIKONE_SECRET_KEY": "prod-test",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+                page = (
+                    opener.open(f"http://127.0.0.1:{port}/kysely?kunta=091", timeout=5)
+                    .read()
+                    .decode()
+                )
+                break
+            except OSError:
+                time.sleep(0.2)
+        token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+        body = f"csrf_token={token}&kunta=091&a-free-premises=5&a-market-rent=1".encode()
+        with opener.open(f"http://127.0.0.1:{port}/tulokset", body, timeout=5) as response:
+            assert response.status == 200
+            assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    finally:
+        server.terminate()
+        server.wait(15)
+    text = log.read_text()
+    assert "POST /tulokset" in text
+    assert "a-free-premises" not in text and "market-rent" not in text
+
+
+@pytest.mark.slow
+def test_two_nodes_behind_nginx(tmp_path):
+    env = {**os.environ, "PYTHON": sys.executable}
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "two-node")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "both nodes behind nginx served voters" in result.stdout

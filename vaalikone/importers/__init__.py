@@ -1,0 +1,1 @@
+"""Importers that turn published files into elections in the database (all-or-nothing)."""

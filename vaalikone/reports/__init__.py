@@ -1,0 +1,312 @@
+"""Organisation reports: how candidates, parties, constituencies and statements align with a goal profile.
+
+Data assembly only: every number comes from vaalikone.scoring (alignment, group_summary,
+statement_support) on the published snapshot, so pages, downloads and tests share one computation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+
+from vaalikone import scoring
+from vaalikone.snapshot import ElectionSnapshot, get_snapshot
+
+STRONG = 75.0
+
+
+@dataclass
+class Report:
+    organisation: dict[str, Any]
+    election: dict[str, Any]
+    elected_only: bool
+    goals: list[dict[str, Any]]  # goal statements with position and weight
+    constituencies: list[dict[str, Any]]  # region's constituencies: median, q1, q3, count, strong
+    constituency: dict[str, Any] | None  # the one whose candidates are listed
+    candidates: list[dict[str, Any]]  # that constituency's candidates, best aligned first
+    parties: list[dict[str, Any]]  # distribution of alignment in the region
+    support: list[dict[str, Any]]  # per goal: overall share and share by party
+
+
+def organisation(db: sqlite_utils.Database, org_id: str) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM organisation WHERE id = ?", [org_id]))
+    if not rows:
+        return None
+    org = rows[0]
+    org["counties"] = json.loads(org["counties"] or "[]")
+    org["municipalities"] = json.loads(org["municipalities"] or "[]")
+    return org
+
+
+def goal_vectors(
+    db: sqlite_utils.Database, org_id: str, snapshot: ElectionSnapshot
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
+    """The organisation's goal positions (normalised, NaN = not a goal) and weights over the election."""
+    goals = {
+        g["question_id"]: g
+        for g in db.query("SELECT * FROM organisation_goal WHERE organisation_id = ?", [org_id])
+    }
+    positions = np.full(len(snapshot.question_ids), np.nan)
+    weights = np.zeros(len(snapshot.question_ids))
+    listed = []
+    for j, qid in enumerate(snapshot.question_ids):
+        goal = goals.get(qid)
+        if goal is None:
+            continue
+        positions[j] = scoring.normalise(
+            np.array([goal["position"]], dtype=float), snapshot.scale_min[j], snapshot.scale_max[j]
+        )[0]
+        weights[j] = goal["weight"]
+        listed.append(
+            {"index": j, "question_id": qid, "position": goal["position"], "weight": goal["weight"]}
+        )
+    return positions, weights, listed
+
+
+def region_mask(
+    db: sqlite_utils.Database, org: dict[str, Any], snapshot: ElectionSnapshot
+) -> np.ndarray:
+    """Which of the election's constituencies lie in the organisation's region."""
+    if org["scope"] == "national":
+        return np.ones(len(snapshot.constituency_ids), dtype=bool)
+    counties, municipalities = set(org["counties"]), set(org["municipalities"])
+    rows = {
+        c["id"]: c
+        for c in db.query(
+            """SELECT k.*, m.county_id AS municipality_county FROM constituency k
+               LEFT JOIN municipality m ON m.code = k.municipality_code WHERE k.election_id = ?""",
+            [snapshot.election["id"]],
+        )
+    }
+    mask = []
+    for cid in snapshot.constituency_ids:
+        c = rows[cid]
+        inside = (
+            c["municipality_code"] in municipalities
+            or c["county_id"] in counties
+            or c["municipality_county"] in counties
+        )
+        if c["district_id"] is not None:
+            # A parliamentary district counts when any of the region's municipalities lies in it.
+            inside = inside or bool(
+                db.execute(
+                    "SELECT 1 FROM municipality WHERE district_id = ? AND (county_id IN (SELECT value FROM json_each(?)) "
+                    "OR code IN (SELECT value FROM json_each(?))) LIMIT 1",
+                    [
+                        c["district_id"],
+                        json.dumps(sorted(counties)),
+                        json.dumps(sorted(municipalities)),
+                    ],
+                ).fetchone()
+            )
+        mask.append(inside)
+    return np.array(mask, dtype=bool)
+
+
+def build(
+    db: sqlite_utils.Database,
+    org_id: str,
+    election_id: str,
+    constituency_id: str | None = None,
+    elected_only: bool = False,
+) -> Report:
+    """Every table of the report for one organisation and published election."""
+    org = organisation(db, org_id)
+    if org is None:
+        raise LookupError(org_id)
+    snapshot = get_snapshot(db, election_id)
+    positions, weights, goals = goal_vectors(db, org_id, snapshot)
+    texts = {q["id"]: q for q in db.query("SELECT * FROM question")}
+    for g in goals:
+        g["question"] = texts[g["question_id"]]
+    in_region = region_mask(db, org, snapshot)[snapshot.constituency_index]
+    rows = np.flatnonzero(in_region)
+    if elected_only:
+        elected = {
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM candidate WHERE election_id = ? AND elected = 1", [election_id]
+            )
+        }
+        rows = np.array(
+            [i for i in rows if int(snapshot.candidate_ids[i]) in elected], dtype=np.int64
+        )
+    answers = snapshot.answers[rows]
+    if goals:
+        aligned = scoring.alignment(positions, weights, answers)
+    else:
+        aligned = np.full(len(rows), np.nan)
+    parties = {p["id"]: p for p in db.query("SELECT * FROM party")}
+    consts = {
+        c["id"]: c
+        for c in db.query("SELECT * FROM constituency WHERE election_id = ?", [election_id])
+    }
+
+    # Constituencies of the region.
+    const_index = snapshot.constituency_index[rows]
+    summary = scoring.group_summary(
+        aligned, const_index, len(snapshot.constituency_ids), strong=STRONG
+    )
+    constituency_rows = []
+    for k, cid in enumerate(snapshot.constituency_ids):
+        if summary.count[k] == 0:
+            continue
+        constituency_rows.append(
+            {
+                "id": cid,
+                "constituency": consts[cid],
+                "median": float(summary.median[k]),
+                "q1": float(summary.q1[k]),
+                "q3": float(summary.q3[k]),
+                "count": int(summary.count[k]),
+                "strong": int(summary.strong[k]),
+            }
+        )
+    constituency_rows.sort(
+        key=lambda r: (-r["median"] if r["median"] == r["median"] else 1, r["id"])
+    )
+
+    # Parties across the region.
+    p_summary = scoring.group_summary(
+        aligned, snapshot.party_index[rows], len(snapshot.party_ids), strong=STRONG
+    )
+    party_rows = []
+    for p, pid in enumerate(snapshot.party_ids):
+        if p_summary.count[p] == 0:
+            continue
+        party_rows.append(
+            {
+                "id": pid or "-",
+                "party": parties.get(pid),
+                "median": float(p_summary.median[p]),
+                "q1": float(p_summary.q1[p]),
+                "q3": float(p_summary.q3[p]),
+                "count": int(p_summary.count[p]),
+                "strong": int(p_summary.strong[p]),
+            }
+        )
+    party_rows.sort(key=lambda r: (-r["median"], r["id"]))
+
+    # Statements: where advocacy is needed most.
+    support_rows = []
+    if goals and len(rows):
+        overall = scoring.statement_support(positions, answers)
+        by_party = scoring.statement_support(
+            positions, answers, snapshot.party_index[rows], len(snapshot.party_ids)
+        )
+        for g in goals:
+            j = g["index"]
+            support_rows.append(
+                {
+                    **g,
+                    "overall": float(overall[j]),
+                    "by_party": {
+                        r["id"]: float(
+                            by_party[
+                                snapshot.party_ids.index(None if r["id"] == "-" else r["id"]), j
+                            ]
+                        )
+                        for r in party_rows
+                    },
+                }
+            )
+        support_rows.sort(key=lambda r: r["overall"])
+
+    # One constituency's candidates, best aligned first.
+    chosen = (
+        constituency_id
+        if constituency_id in {r["id"] for r in constituency_rows}
+        else (constituency_rows[0]["id"] if constituency_rows else None)
+    )
+    candidate_rows = []
+    if chosen is not None:
+        k = snapshot.constituency_ids.index(chosen)
+        local = np.flatnonzero(const_index == k)
+        order = scoring.rank(aligned[local], snapshot.numbers[rows[local]])
+        ids = [int(snapshot.candidate_ids[rows[local[i]]]) for i in order]
+        info = (
+            {
+                c["id"]: c
+                for c in db.query(
+                    f"SELECT * FROM candidate WHERE id IN ({','.join('?' * len(ids))})", ids
+                )
+            }
+            if ids
+            else {}
+        )
+        goal_ids = [g["question_id"] for g in goals]
+        answers_by = {}
+        if ids and goal_ids:
+            for a in db.query(
+                f"SELECT * FROM answer WHERE candidate_id IN ({','.join('?' * len(ids))}) "
+                f"AND question_id IN ({','.join('?' * len(goal_ids))})",
+                ids + goal_ids,
+            ):
+                answers_by.setdefault(a["candidate_id"], {})[a["question_id"]] = a
+        for i in order:
+            cid = int(snapshot.candidate_ids[rows[local[i]]])
+            c = dict(info[cid])
+            c["alignment"] = float(aligned[local[i]])
+            c["party"] = parties.get(c["party_id"])
+            c["answers"] = answers_by.get(cid, {})
+            candidate_rows.append(c)
+    return Report(
+        organisation=org,
+        election=snapshot.election,
+        elected_only=elected_only,
+        goals=goals,
+        constituencies=constituency_rows,
+        constituency=consts.get(chosen) if chosen else None,
+        candidates=candidate_rows,
+        parties=party_rows,
+        support=support_rows,
+    )
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    """The report's numbers for downloads (the same numbers the page shows)."""
+    return {
+        "organisation": report.organisation["id"],
+        "election": report.election["id"],
+        "elected_only": report.elected_only,
+        "goals": [
+            {"statement": g["question_id"], "position": g["position"], "weight": g["weight"]}
+            for g in report.goals
+        ],
+        "constituency": report.constituency["id"] if report.constituency else None,
+        "candidates": [
+            {
+                "id": c["id"],
+                "number": c["number"],
+                "name": f"{c['first_name']} {c['last_name']}",
+                "party": c["party_id"],
+                "alignment": _n(c["alignment"]),
+                "elected": c["elected"],
+            }
+            for c in report.candidates
+        ],
+        "parties": [
+            {k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "party"}
+            for r in report.parties
+        ],
+        "constituencies": [
+            {k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "constituency"}
+            for r in report.constituencies
+        ],
+        "statements": [
+            {
+                "statement": s["question_id"],
+                "overall": _n(s["overall"]),
+                "by_party": {k: _n(v) for k, v in s["by_party"].items()},
+            }
+            for s in report.support
+        ],
+    }
+
+
+def _n(value: float) -> float | None:
+    return None if value != value else round(value, 6)
