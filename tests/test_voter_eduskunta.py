@@ -143,7 +143,9 @@ def test_a_municipality_lists_its_parliamentary_election_apart_from_this_years_e
     assert "Kuntavaalit 2025" in html and "Aluevaalit 2025" in html
     other = html.split("Muut vaalit", 1)[1]
     assert "Eduskuntavaalit 2023 (testi)" in other
-    assert f"/vaalit?piiri={ELECTION}:keski-suomi" in other, "a lone election is linked by its district"
+    assert f"/vaalit?piiri={ELECTION}:keski-suomi" in other, (
+        "a lone election is linked by its district"
+    )
     round_2023 = demo_client.get("/vaalit?kunta=179&paiva=2023-04-02").get_data(as_text=True)
     assert "Keski-Suomen vaalipiiri" in round_2023 and "Kyselyssä on 47 väitettä" in round_2023
     assert "Kuntavaalit 2025" in round_2023.split("Muut vaalit", 1)[1]

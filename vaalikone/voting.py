@@ -179,7 +179,10 @@ def context_for_municipality(
     elif municipality["county_id"] is None:
         reason = "helsinki"
     params = {"kunta": code}
-    if chosen is not None and len(rounds) > 1:
+    if chosen is not None and chosen.kinds == ["eduskunta"]:
+        # A parliamentary election is the district's: its quiz is the same for every municipality in it.
+        params = {"piiri": chosen.ballots[0].constituency["id"]}
+    elif chosen is not None and len(rounds) > 1:
         params["paiva"] = chosen.date
     return Context(
         ballots=chosen.ballots if chosen else [],
