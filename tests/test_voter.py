@@ -481,3 +481,12 @@ def test_method_page_documents_the_formula_in_three_languages(demo_client):
 def test_privacy_page_says_what_is_not_stored(demo_client):
     for lang, word in (("fi", "tallenna"), ("sv", "spara"), ("en", "store")):
         assert word in demo_client.get(f"/tietosuoja?lang={lang}").get_data(as_text=True).lower()
+
+
+@pytest.mark.parametrize("chosen", [["²", "1"], ["1", "99999999999999999999999"], ["-1", "2"]])
+def test_odd_candidate_choices_are_refused_politely(demo_client, chosen):
+    response = demo_client.post(
+        "/vertailu", data={"kunta": "005", "c": chosen, "compare": "kunta-2025"}
+    )
+    assert response.status_code in (200, 404)
+    assert demo_client.get("/ehdokkaat/99999999999999999999999").status_code == 404

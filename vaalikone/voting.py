@@ -452,6 +452,10 @@ def explain_candidate(
     """One candidate's match with the voter, per theme (in theme order), and each statement's share of
     their distance (what lowered the match most), computed by the scorer on the election's statements."""
     snapshot = get_snapshot(db, election_id, max_staleness=_staleness())
+    if (
+        candidate_id not in snapshot.candidate_ids
+    ):  # added since a slightly stale snapshot was built
+        snapshot = get_snapshot(db, election_id)
     voter, w = snapshot.voter_vectors(dict(answers), dict(weights))
     row = int(np.flatnonzero(snapshot.candidate_ids == candidate_id)[0])
     candidate = snapshot.answers[row : row + 1]

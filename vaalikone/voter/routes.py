@@ -8,6 +8,7 @@ line or a URL a server sees. What the voter looks at (filters, page, selected ca
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -352,7 +353,7 @@ def compare():
     answers, levels = _answers(questions)
     ids = list(dict.fromkeys(request.form.getlist("c")))
     section = request.form.get("compare", "")
-    if not 2 <= len(ids) <= MAX_COMPARED or not all(i.isdigit() for i in ids):
+    if not 2 <= len(ids) <= MAX_COMPARED or not all(re.fullmatch(r"[0-9]{1,18}", i) for i in ids):
         error = _("Valitse vertailuun kaksi tai kolme ehdokasta. Valitsit %(n)d.", n=len(ids))
         return _results_page(context, questions, answers, levels, (section, error))
     people = []
