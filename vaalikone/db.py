@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,17 +46,30 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         db.conn.execute("COMMIT")
 
 
+# Opening a connection (and setting its pragmas) costs about as much as a whole match API request, so each
+# thread keeps its last one open between requests. Between requests it holds no transaction: SQLite in
+# autocommit mode reads the newest committed data at every statement.
+_threads = threading.local()
+
+
 def get_db() -> sqlite_utils.Database:
-    """The request's database connection, opened on first use."""
+    """The request's database connection: this thread's open one for the app's file, or a new one."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        path = str(current_app.config["DATABASE"])
+        held = getattr(_threads, "db", None)
+        if held is None or held[0] != path:
+            if held is not None:
+                held[1].conn.close()
+            held = _threads.db = (path, connect(path))
+        g.db = held[1]
     return g.db
 
 
 def close_db(exc: BaseException | None = None) -> None:
+    """End of request: whatever it left uncommitted is rolled back, as closing the connection would."""
     db = g.pop("db", None)
-    if db is not None:
-        db.conn.close()
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
 
 
 def init_db(app: Flask) -> None:

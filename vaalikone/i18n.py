@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import click
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
-from flask import Flask, request
-from flask_babel import Babel, format_decimal, format_percent, get_locale
+from babel.numbers import format_percent as babel_format_percent
+from babel.support import Translations
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, format_decimal, get_locale, get_translations
 
 from vaalikone.config import PACKAGE_DIR, PROJECT_DIR
 
@@ -31,9 +36,38 @@ def select_locale() -> str:
     return "fi"
 
 
+# A results page asks for its language and translations a few hundred times; Flask-Babel's lookups walk
+# its context and domain each time, so the answers are kept on the request for the rest of it.
+def per_request(name: str, make: Callable[[], Any]) -> Any:
+    """make(), computed once per request and kept on it under `name` (each call outside a request)."""
+    if not has_request_context():
+        return make()
+    found = getattr(request, name, None)
+    if found is None:
+        found = make()
+        setattr(request, name, found)
+    return found
+
+
 def current_language() -> str:
     """The active language code (fi, sv or en)."""
-    return str(get_locale() or "fi")
+    return per_request("vaalikone_language", lambda: str(get_locale() or "fi"))
+
+
+def translations() -> Translations:
+    """This request's catalogs (all domains merged by Flask-Babel), looked up once per request."""
+    return per_request("vaalikone_translations", get_translations)
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's gettext, with the catalog lookup done once per request."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ngettext (`num` is available to the string), with the per-request catalog lookup."""
+    return translations().ungettext(singular, plural, num) % {"num": num, **variables}
 
 
 def localized(row: dict, field: str, lang: str | None = None) -> str:
@@ -46,7 +80,12 @@ def percent(value: float | None) -> str:
     """A match percentage for people: '87 %' in Finnish and Swedish, '87%' in English."""
     if value is None or value != value:  # NaN: nothing to compare
         return "–"
-    return format_percent(round(value) / 100)
+    return _percent(round(value), current_language())
+
+
+@lru_cache(maxsize=1024)
+def _percent(whole: int, lang: str) -> str:
+    return babel_format_percent(whole / 100, locale=lang)
 
 
 def remember_language(response):
@@ -61,6 +100,14 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(TRANSLATIONS_DIR) for _ in DOMAINS)
     app.config["BABEL_DOMAIN"] = ";".join(DOMAINS)
     babel.init_app(app, locale_selector=select_locale)
+    # Templates translate through the per-request lookup (Flask-Babel installs its own, slower ones).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.after_request(remember_language)
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["decimal"] = format_decimal

@@ -420,14 +420,21 @@ def party_match(
     *,
     metric: Metric = "cityblock",
     missing: Policy = "max",
+    profiles: np.ndarray | None = None,
+    matches: np.ndarray | None = None,
 ) -> PartyScores:
-    """The voter's match with each party's median profile and its candidates' spread of matches."""
+    """The voter's match with each party's median profile and its candidates' spread of matches.
+
+    `profiles` (party_profiles of the same candidates) and `matches` (their match with this voter) may be
+    passed when already at hand: profiles do not depend on the voter, so a server computes them once.
+    """
     cm = _as_matrix(candidates)
     parties = _groups(party_index, n_parties, cm.n_candidates, "party_index")
-    profiles = party_profiles(cm, parties, n_parties)
+    if profiles is None:
+        profiles = party_profiles(cm, parties, n_parties)
     party = match(voter, weights, profiles, metric=metric, missing=missing)
     party[np.bincount(parties, minlength=n_parties) == 0] = np.nan  # no candidates, no party line
-    own = match(voter, weights, cm, metric=metric, missing=missing)
+    own = match(voter, weights, cm, metric=metric, missing=missing) if matches is None else matches
     (q1, median, q3, low, high), counts = _grouped_quantiles(
         own[:, None], parties, n_parties, [0.25, 0.5, 0.75, 0.0, 1.0]
     )

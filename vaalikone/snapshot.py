@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from vaalikone.scoring import CandidateMatrix, normalise
+from vaalikone.scoring import CandidateMatrix, normalise, party_profiles
 
 
 @dataclass
@@ -26,6 +26,8 @@ class ConstituencyView:
     constituency_id: str
     rows: np.ndarray  # indices into ElectionSnapshot's candidate arrays
     matrix: CandidateMatrix
+    party_index: np.ndarray  # (rows,) index into ElectionSnapshot.party_ids
+    party_profiles: np.ndarray  # (parties, Q) median answers of each party's candidates here
 
 
 @dataclass
@@ -45,6 +47,10 @@ class ElectionSnapshot:
     constituency_index: np.ndarray  # (C,) int
     answers: np.ndarray  # (C, Q) normalised to [0, 1], NaN = unanswered
     matrix: CandidateMatrix
+    # What result lists show of each candidate (aligned with candidate_ids) and the parties they stand for:
+    # read with the answers so that a results page needs no query of its own.
+    people: list[dict[str, Any]] = field(default_factory=list)
+    parties: dict[str, dict[str, Any]] = field(default_factory=dict)
     built_at: float = field(default_factory=time.monotonic)
     _views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
 
@@ -61,7 +67,15 @@ class ElectionSnapshot:
             except ValueError:
                 raise LookupError(constituency_id) from None
             rows = np.flatnonzero(self.constituency_index == idx)
-            view = ConstituencyView(constituency_id, rows, CandidateMatrix(self.answers[rows]))
+            matrix = CandidateMatrix(self.answers[rows])
+            party_index = self.party_index[rows]
+            view = ConstituencyView(
+                constituency_id,
+                rows,
+                matrix,
+                party_index,
+                party_profiles(matrix, party_index, len(self.party_ids)),
+            )
             self._views[constituency_id] = view
         return view
 
@@ -80,6 +94,12 @@ class ElectionSnapshot:
         w = np.array([(weights or {}).get(qid, 1.0) for qid in self.question_ids], dtype=np.float64)
         return voter, w
 
+
+# Public columns only: e-mail addresses and introductions never enter a snapshot.
+LISTED_COLUMNS = (
+    "id", "election_id", "constituency_id", "party_id", "number", "first_name", "last_name",
+    "languages", "elected",
+)
 
 _cache: dict[tuple[str, str], ElectionSnapshot] = {}
 _lock = threading.Lock()
@@ -149,11 +169,13 @@ def build_snapshot(db: sqlite_utils.Database, election_id: str) -> ElectionSnaps
     scales = [json.loads(q["scale"]) for q in questions]
     candidates = list(
         db.query(
-            """SELECT id, number, party_id, constituency_id FROM candidate
+            f"""SELECT {", ".join(LISTED_COLUMNS)} FROM candidate
                WHERE election_id = ? ORDER BY constituency_id, number, id""",
             [election_id],
         )
     )
+    for c in candidates:
+        c["languages"] = json.loads(c["languages"] or "[]")
     cand_pos = {c["id"]: i for i, c in enumerate(candidates)}
     q_pos = {qid: j for j, qid in enumerate(question_ids)}
     raw = np.full((len(candidates), len(question_ids)), np.nan)
@@ -194,4 +216,13 @@ def build_snapshot(db: sqlite_utils.Database, election_id: str) -> ElectionSnaps
         ),
         answers=answers,
         matrix=CandidateMatrix(answers),
+        people=candidates,
+        parties={
+            p["id"]: p
+            for p in db.query(
+                """SELECT * FROM party WHERE id IN
+                   (SELECT party_id FROM candidate WHERE election_id = ?)""",
+                [election_id],
+            )
+        },
     )

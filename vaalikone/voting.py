@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -47,6 +48,34 @@ _CONSTITUENCY_SQL = """
     SELECT c.*, coalesce(d.name_en, co.name_en) AS name_en FROM constituency c
     LEFT JOIN district d ON d.id = c.district_id LEFT JOIN county co ON co.id = c.county_id
 """
+
+
+# Which elections exist, their names and publication, the constituencies and the reference data (places,
+# statements; its fingerprint): what every voter's context is built from. Each worker keeps contexts and
+# statement lists until one of these changes (an import adds constituencies, a publication changes an
+# election); candidates' answers changing does not touch them.
+_STRUCTURE_SQL = """
+    SELECT id, kind, date, answer_deadline, name_fi, name_sv, name_en, demo, source, published_at,
+           (SELECT count(*) || ':' || ifnull(max(rowid), 0) FROM constituency),
+           (SELECT value FROM meta WHERE key = 'reference')
+    FROM election ORDER BY id
+"""
+_memos: dict[str, tuple[Any, dict[Any, Any]]] = {}
+_memo_lock = threading.Lock()
+
+
+def _memo(db: sqlite_utils.Database) -> dict[Any, Any]:
+    """This worker's memo for the database's current elections and constituencies (one small query)."""
+    path = str(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    key = tuple(db.execute(_STRUCTURE_SQL).fetchall())
+    held = _memos.get(path)
+    if held is None or held[0] != key:
+        with _memo_lock:
+            held = _memos.get(path)
+            if held is None or held[0] != key:
+                held = (key, {})
+                _memos[path] = held
+    return held[1]
 
 
 def collation_key(name: str) -> str:
@@ -147,7 +176,15 @@ def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, An
 
 
 def municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
-    """The municipality's published elections grouped by election day, newest first."""
+    """The municipality's published elections grouped by election day, newest first (shared: read only)."""
+    memo = _memo(db)
+    key = ("rounds", code)
+    if key not in memo:
+        memo[key] = _municipality_rounds(db, code)
+    return memo[key]
+
+
+def _municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
     ballots = []
     for _code, election_id, constituency_id in _ballots(db, " AND m.code = ?", [code]):
         election = _one(db, "SELECT * FROM election WHERE id = ?", [election_id])
@@ -167,7 +204,18 @@ def context_for_municipality(
 
     Both the municipal and the county election on the mainland, only the municipal one in Helsinki
     (it organises health and social services itself), neither on Åland (it has its own elections).
+    Shared between requests: callers must not change it.
     """
+    memo = _memo(db)
+    key = ("context", code, date)
+    if key not in memo:
+        memo[key] = _context_for_municipality(db, code, date)
+    return memo[key]
+
+
+def _context_for_municipality(
+    db: sqlite_utils.Database, code: str, date: str | None
+) -> Context | None:
     municipality = _one(db, "SELECT * FROM municipality WHERE code = ?", [code])
     if municipality is None:
         return None
@@ -228,10 +276,19 @@ def questions_for(db: sqlite_utils.Database, ballots: list[Ballot]) -> list[dict
     """The statements of all the given elections, each once, in question-bank order.
 
     Each row carries `election_ids`, the elections among these that ask it, and `scale`, its allowed values.
+    Shared between requests: callers must not change the rows.
     """
     ids = [b.election["id"] for b in ballots]
     if not ids:
         return []
+    memo = _memo(db)
+    key = ("questions", *ids)
+    if key not in memo:
+        memo[key] = _questions_for(db, ids)
+    return memo[key]
+
+
+def _questions_for(db: sqlite_utils.Database, ids: list[str]) -> list[dict[str, Any]]:
     marks = ",".join("?" for _ in ids)
     rows = list(
         db.query(
@@ -298,17 +355,6 @@ def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
     return {p["id"]: p for p in db.query("SELECT * FROM party")}
 
 
-def _candidate_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):  # stay well below SQLite's variable limit
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" for _ in chunk)
-        for row in db.query(f"SELECT * FROM candidate WHERE id IN ({marks})", chunk):
-            row["languages"] = json.loads(row["languages"] or "[]")
-            rows[row["id"]] = row
-    return rows
-
-
 def _staleness() -> float:
     """How old a snapshot voters may be served while candidates are saving (see snapshot.py)."""
     from flask import current_app, has_app_context
@@ -336,19 +382,25 @@ def results(
         return Result(ballot, [], [], answered)
     matches = scoring.match(voter, w, view.matrix)
     order = scoring.rank(matches, snapshot.numbers[view.rows])
-    ids = [int(snapshot.candidate_ids[row]) for row in view.rows[order]]
-    info = _candidate_rows(db, ids)
-    parties = _parties(db)
+    parties = snapshot.parties
     ranked = []
     for position, i in enumerate(order, start=1):
-        row = dict(info[ids[position - 1]])
+        row = dict(snapshot.people[int(view.rows[i])])
         row["party"] = parties.get(row["party_id"])
         row["match"] = float(matches[i])
         row["rank"] = position
         ranked.append(row)
+    party_index = view.party_index
     scores = scoring.party_match(
-        voter, w, view.matrix, snapshot.party_index[view.rows], len(snapshot.party_ids)
+        voter,
+        w,
+        view.matrix,
+        party_index,
+        len(snapshot.party_ids),
+        profiles=view.party_profiles,
+        matches=matches,
     )
+    counts = np.bincount(party_index, minlength=len(snapshot.party_ids))
     party_rows = [
         {
             "id": pid,
@@ -357,11 +409,11 @@ def results(
             "q1": float(scores.q1[p]),
             "median": float(scores.median[p]),
             "q3": float(scores.q3[p]),
-            "count": int(np.count_nonzero(snapshot.party_index[view.rows] == p)),
+            "count": int(counts[p]),
         }
         for p, pid in enumerate(snapshot.party_ids)
         # Independents share no party line; parties without candidates here are not on the ballot.
-        if pid is not None and np.any(snapshot.party_index[view.rows] == p)
+        if pid is not None and counts[p]
     ]
     party_rows.sort(
         key=lambda r: (

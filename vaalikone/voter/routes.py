@@ -22,12 +22,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from vaalikone import voting
 from vaalikone.db import get_db
-from vaalikone.i18n import current_language
+from vaalikone.i18n import current_language, localized, per_request
+from vaalikone.i18n import gettext as _
+from vaalikone.i18n import ngettext
 from vaalikone.pages import shows_election
 
 bp = Blueprint("voter", __name__, cli_group=None)
@@ -39,14 +41,19 @@ MAX_COMPARED = 3
 
 def scale_label(value: int | None) -> str:
     """The words for an answer value; the same five labels serve any scale that uses some of them."""
-    labels = {
+    labels = per_request("vaalikone_scale_labels", _scale_labels)
+    return labels.get(value, labels[None])
+
+
+def _scale_labels() -> dict[int | None, str]:
+    return {
         1: _("Täysin eri mieltä"),
         2: _("Jokseenkin eri mieltä"),
         3: _("Ei samaa eikä eri mieltä"),
         4: _("Jokseenkin samaa mieltä"),
         5: _("Täysin samaa mieltä"),
+        None: _("Ei vastausta"),
     }
-    return labels.get(value, _("Ei vastausta"))
 
 
 def importance_labels() -> dict[str, str]:
@@ -78,6 +85,38 @@ def in_language(text: str | None, lang: str) -> Markup:
 # Globals, not a context processor, so that imported macros see them too.
 for _helper in (scale_label, importance_labels, localized_text, in_language):
     bp.add_app_template_global(_helper)
+
+
+@bp.app_template_global()
+def carry(
+    context: voting.Context,
+    questions: list[dict[str, Any]],
+    answers: dict[str, int],
+    levels: dict[str, str],
+    skip: str | None = None,
+) -> Markup:
+    """The voter's answers as hidden fields (`a-<id>`, `w-<id>` when not normal), with the CSRF token and
+    where the voter votes: how answers ride from page to page, never in a URL, never stored.
+
+    A results page carries them in five forms; they are written once per request and reused.
+    """
+    made = per_request("vaalikone_carried", dict)
+    key = (skip, id(context), id(questions), id(answers), id(levels))
+    if key not in made:
+        fields = [("csrf_token", generate_csrf()), *context.params.items()]
+        for q in questions:
+            qid = q["id"]
+            if qid == skip:
+                continue
+            if qid in answers:
+                fields.append((f"a-{qid}", answers[qid]))
+            if levels.get(qid, "normal") != "normal":
+                fields.append((f"w-{qid}", levels[qid]))
+        made[key] = Markup("").join(
+            Markup('<input type="hidden" name="%s" value="%s">') % (name, value)
+            for name, value in fields
+        )
+    return made[key]
 
 
 @bp.app_template_global()
@@ -205,20 +244,34 @@ def quiz_all():
     )
 
 
-def _party_options(candidates: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any] | None]]:
-    """The parties on this list ("-" for independents), in alphabetical order of their names."""
+def _party_name(party: dict[str, Any] | None) -> str:
+    return localized(party, "name") if party else _("Sitoutumaton")
+
+
+def _party_options(candidates: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The parties on this list ("-" for independents, last) by name, in alphabetical order of names."""
     parties = {c["party_id"] or "-": c["party"] for c in candidates}
-    lang = current_language()
+    ordered = sorted(
+        parties.items(),
+        key=lambda item: (1, "") if item[1] is None else (0, voting.collation_key(_party_name(item[1]))),
+    )
+    return [(pid, _party_name(party)) for pid, party in ordered]
 
-    def key(item: tuple[str, dict[str, Any] | None]) -> tuple[int, str]:
-        party = item[1]
-        return (
-            (1, "")
-            if party is None
-            else (0, voting.collation_key(party.get(f"name_{lang}") or party["name_fi"]))
-        )
 
-    return sorted(parties.items(), key=key)
+def _label_rows(candidates: list[dict[str, Any]], parties: list[dict[str, Any]]) -> None:
+    """The words of each table row, written here once rather than by the template row by row: the
+    results page is the busiest page on election night and each template translation costs more."""
+    number = _("nro %(n)d")
+    pick = _("Valitse vertailuun: %(name)s")
+    for c in candidates:  # the rows are this request's own copies
+        c["name"] = f"{c['first_name']} {c['last_name']}"
+        c["party_name"] = _party_name(c["party"])
+        c["abbreviation"] = c["party"]["abbreviation"] if c["party"] else None
+        c["number_label"] = None if c["number"] is None else number % {"n": c["number"]}
+        c["pick_label"] = pick % {"name": c["name"]}
+    for p in parties:
+        p["party_name"] = _party_name(p["party"])
+        p["count_label"] = ngettext("%(num)d ehdokas", "%(num)d ehdokasta", p["count"])
 
 
 def _page(eid: str, pages: int) -> int:
@@ -255,6 +308,7 @@ def _results_page(
         pages = max(1, -(-len(shown) // page_size))
         page = _page(eid, pages)
         visible = shown[page * page_size : (page + 1) * page_size]
+        _label_rows(visible, result.parties)
         visible_ids = {str(c["id"]) for c in visible}
         all_ids = {str(c["id"]) for c in result.candidates}
         sections.append(
@@ -278,6 +332,8 @@ def _results_page(
         )
     return render_template(
         "voter/results.html",
+        # Each row links to its candidate: one URL built for the page instead of one per row.
+        candidate_path=url_for("voter.candidate", candidate_id=0).removesuffix("0"),
         context=context,
         questions=questions,
         answers=answers,
