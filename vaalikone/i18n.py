@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_percent as babel_format_percent
 from babel.support import Translations
-from flask import Flask, has_request_context, request
+from flask import Flask, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from flask_babel import Babel, format_decimal, get_locale, get_translations
 
 from vaalikone.config import PACKAGE_DIR, PROJECT_DIR
@@ -36,17 +40,30 @@ def select_locale() -> str:
     return "fi"
 
 
-# A results page asks for its language and translations a few hundred times; Flask-Babel's lookups walk
-# its context and domain each time, so the answers are kept on the request for the rest of it.
+# A results page asks for its language and translations a few hundred times; Flask-Babel's lookups (and
+# even reading an attribute of `request`) walk context-local proxies each time, so the answers are kept in
+# one context variable that lives exactly as long as the request.
+_request_memo: ContextVar[dict[str, Any] | None] = ContextVar("vaalikone_request_memo", default=None)
+
+
 def per_request(name: str, make: Callable[[], Any]) -> Any:
-    """make(), computed once per request and kept on it under `name` (each call outside a request)."""
-    if not has_request_context():
+    """make(), computed once per request and kept under `name` (computed at each call outside one)."""
+    memo = _request_memo.get()
+    if memo is None:
         return make()
-    found = getattr(request, name, None)
-    if found is None:
-        found = make()
-        setattr(request, name, found)
-    return found
+    try:
+        return memo[name]
+    except KeyError:
+        found = memo[name] = make()
+        return found
+
+
+def _start_request_memo() -> None:
+    _request_memo.set({})
+
+
+def _end_request_memo(exc: BaseException | None = None) -> None:
+    _request_memo.set(None)
 
 
 def current_language() -> str:
@@ -100,13 +117,22 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(TRANSLATIONS_DIR) for _ in DOMAINS)
     app.config["BABEL_DOMAIN"] = ";".join(DOMAINS)
     babel.init_app(app, locale_selector=select_locale)
-    # Templates translate through the per-request lookup (Flask-Babel installs its own, slower ones).
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request_memo)
+    app.teardown_request(_end_request_memo)
+    # Templates translate through the per-request lookup, one call deep: Flask-Babel's callables, wrapped
+    # by Jinja's newstyle gettext, take three calls and two context lookups per string.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         newstyle=True,
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+    app.jinja_env.globals.update(
+        _=_template_gettext,
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
     )
     app.after_request(remember_language)
     app.jinja_env.filters["percent"] = percent
@@ -118,6 +144,30 @@ def init_app(app: Flask) -> None:
         localized=localized,
     )
     app.cli.add_command(translate)
+
+
+# Jinja's newstyle gettext semantics (always %-formatted, Markup under autoescape so that the variables are
+# escaped), without its wrappers.
+@pass_context
+def _template_gettext(context: Context, string: str, **variables: Any) -> str:
+    text = translations().ugettext(string)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+
+@pass_context
+def _template_ngettext(
+    context: Context, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+
+@pass_context
+def _template_pgettext(context: Context, message_context: str, string: str, **variables: Any) -> str:
+    variables.setdefault("context", message_context)
+    text = translations().upgettext(message_context, string)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
 
 def _pybabel(*args: str) -> None:

@@ -383,22 +383,24 @@ def _grouped_quantiles(
     out = np.full((len(qs), n_groups, k), np.nan)
     if n == 0:
         return out, counts
-    # Sort each column by group, then by value (NaN last within the group): one argsort per key.
-    order = np.argsort(values, axis=0, kind="stable")
-    order = np.take_along_axis(order, np.argsort(group_index[order], axis=0, kind="stable"), axis=0)
+    # Sort each column by group, then by value (NaN last within the group).
+    if k == 1:  # one column (a party's candidates' matches): a single sort on both keys
+        order = np.lexsort((values[:, 0], group_index))[:, None]
+    else:
+        order = np.argsort(values, axis=0, kind="stable")
+        order = np.take_along_axis(order, np.argsort(group_index[order], axis=0, kind="stable"), axis=0)
     ordered = np.take_along_axis(values, order, axis=0)
     sizes = np.bincount(group_index, minlength=n_groups)
-    starts = np.cumsum(sizes) - sizes
-    columns = np.arange(k)[None, :]
-    filled = counts > 0
-    for i, q in enumerate(qs):
-        position = q * np.maximum(counts - 1, 0)  # linear interpolation between order statistics
-        low = np.floor(position).astype(np.intp)
-        high = np.minimum(low + 1, np.maximum(counts - 1, 0))
-        frac = position - low
-        below = ordered[np.minimum(starts[:, None] + low, n - 1), columns]
-        above = ordered[np.minimum(starts[:, None] + high, n - 1), columns]
-        out[i] = np.where(filled, below + frac * (above - below), np.nan)
+    starts = (np.cumsum(sizes) - sizes)[None, :, None]
+    last = np.maximum(counts - 1, 0)[None, :, :]
+    # Every quantile at once, (len(qs), G, K): linear interpolation between order statistics.
+    position = np.asarray(qs, dtype=np.float64)[:, None, None] * last
+    low = np.floor(position).astype(np.intp)
+    high = np.minimum(low + 1, last)
+    columns = np.arange(k)[None, None, :]
+    below = ordered[np.minimum(starts + low, n - 1), columns]
+    above = ordered[np.minimum(starts + high, n - 1), columns]
+    out = np.where(counts[None, :, :] > 0, below + (position - low) * (above - below), np.nan)
     return out, counts
 
 

@@ -349,6 +349,7 @@ class Result:
     candidates: list[dict[str, Any]]  # best first, each with "match" (NaN if nothing to compare)
     parties: list[dict[str, Any]]  # best first, with "match", "q1", "median", "q3", "count"
     answered: int  # statements of this election the voter answered (with a weight above 0)
+    memo: dict[Any, Any] = field(default_factory=dict)  # the snapshot's memo (see ElectionSnapshot)
 
 
 def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -379,17 +380,18 @@ def results(
     try:
         view = snapshot.constituency(ballot.constituency["id"])
     except LookupError:  # a constituency without candidates
-        return Result(ballot, [], [], answered)
+        return Result(ballot, [], [], answered, snapshot.memo)
     matches = scoring.match(voter, w, view.matrix)
     order = scoring.rank(matches, snapshot.numbers[view.rows])
     parties = snapshot.parties
-    ranked = []
-    for position, i in enumerate(order, start=1):
-        row = dict(snapshot.people[int(view.rows[i])])
-        row["party"] = parties.get(row["party_id"])
-        row["match"] = float(matches[i])
-        row["rank"] = position
-        ranked.append(row)
+    people = snapshot.people
+    # Each row is this request's own copy: pages add their own keys to the rows they show.
+    ranked = [
+        {**people[row], "party": parties.get(people[row]["party_id"]), "match": match, "rank": rank}
+        for rank, (row, match) in enumerate(
+            zip(view.rows[order].tolist(), matches[order].tolist()), start=1
+        )
+    ]
     party_index = view.party_index
     scores = scoring.party_match(
         voter,
@@ -400,20 +402,27 @@ def results(
         profiles=view.party_profiles,
         matches=matches,
     )
-    counts = np.bincount(party_index, minlength=len(snapshot.party_ids))
+    counts = np.bincount(party_index, minlength=len(snapshot.party_ids)).tolist()
     party_rows = [
         {
             "id": pid,
             "party": parties.get(pid),
-            "match": float(scores.match[p]),
-            "q1": float(scores.q1[p]),
-            "median": float(scores.median[p]),
-            "q3": float(scores.q3[p]),
-            "count": int(counts[p]),
+            "match": match,
+            "q1": q1,
+            "median": median,
+            "q3": q3,
+            "count": count,
         }
-        for p, pid in enumerate(snapshot.party_ids)
+        for pid, match, q1, median, q3, count in zip(
+            snapshot.party_ids,
+            scores.match.tolist(),
+            scores.q1.tolist(),
+            scores.median.tolist(),
+            scores.q3.tolist(),
+            counts,
+        )
         # Independents share no party line; parties without candidates here are not on the ballot.
-        if pid is not None and counts[p]
+        if pid is not None and count
     ]
     party_rows.sort(
         key=lambda r: (
@@ -421,7 +430,7 @@ def results(
             collation_key(r["party"]["name_fi"] if r["party"] else r["id"]),
         )
     )
-    return Result(ballot, ranked, party_rows, answered)
+    return Result(ballot, ranked, party_rows, answered, snapshot.memo)
 
 
 def filter_candidates(

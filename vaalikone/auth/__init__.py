@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort
+from flask import Flask, abort, session
 from flask_login import LoginManager, UserMixin, current_user
 
 from vaalikone.db import get_db
 
-login_manager = LoginManager()
+class _LoginManager(LoginManager):
+    def _session_protection_failed(self) -> bool:
+        # "Strong" protection guards logged-in sessions against theft. A voter's session holds only a CSRF
+        # token; checking it would rewrite the session cookie (and clear a remember cookie) on every request.
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = _LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
 

@@ -17,6 +17,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -166,7 +167,8 @@ def _answers(questions: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str,
     if request.method != "POST":
         return {}, {}
     try:
-        return voting.read_answers(request.form, questions)
+        # A plain dict: looking up the many absent fields of a MultiDict raises an exception for each.
+        return voting.read_answers(request.form.to_dict(), questions)
     except voting.AnswerError:
         abort(400, description=_("Vastaus ei kelpaa. Valitse vastaus väitteen vaihtoehdoista."))
 
@@ -258,18 +260,20 @@ def _party_options(candidates: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(pid, _party_name(party)) for pid, party in ordered]
 
 
-def _label_rows(candidates: list[dict[str, Any]], parties: list[dict[str, Any]]) -> None:
-    """The words of each table row, written here once rather than by the template row by row: the
-    results page is the busiest page on election night and each template translation costs more."""
-    number = _("nro %(n)d")
-    pick = _("Valitse vertailuun: %(name)s")
+def _label_rows(result: voting.Result, candidates: list[dict[str, Any]], candidate_path: str) -> None:
+    """Ready-made words for the table rows. A candidate's cells are the same for every voter, so they are
+    rendered once per language and snapshot and reused: the results page is the busiest page there is."""
+    lang = current_language()
+    macros = get_template_attribute("voter/_rows.html", "candidate_cells"), get_template_attribute(
+        "voter/_rows.html", "pick_label"
+    )
     for c in candidates:  # the rows are this request's own copies
-        c["name"] = f"{c['first_name']} {c['last_name']}"
-        c["party_name"] = _party_name(c["party"])
-        c["abbreviation"] = c["party"]["abbreviation"] if c["party"] else None
-        c["number_label"] = None if c["number"] is None else number % {"n": c["number"]}
-        c["pick_label"] = pick % {"name": c["name"]}
-    for p in parties:
+        key = ("row", lang, candidate_path, c["id"])
+        cells = result.memo.get(key)
+        if cells is None:
+            cells = result.memo[key] = (macros[0](c, candidate_path), macros[1](c))
+        c["cells"], c["pick_label"] = cells
+    for p in result.parties:
         p["party_name"] = _party_name(p["party"])
         p["count_label"] = ngettext("%(num)d ehdokas", "%(num)d ehdokasta", p["count"])
 
@@ -297,6 +301,8 @@ def _results_page(
     weights = voting.weights_for(levels)
     page_size = int(current_app.config["RESULTS_PAGE_SIZE"])
     selected = set(request.form.getlist("c"))
+    # Each row links to its candidate: one URL built for the page instead of one per row.
+    candidate_path = url_for("voter.candidate", candidate_id=0).removesuffix("0")
     sections = []
     for ballot in context.ballots:
         eid = ballot.id
@@ -308,7 +314,7 @@ def _results_page(
         pages = max(1, -(-len(shown) // page_size))
         page = _page(eid, pages)
         visible = shown[page * page_size : (page + 1) * page_size]
-        _label_rows(visible, result.parties)
+        _label_rows(result, visible, candidate_path)
         visible_ids = {str(c["id"]) for c in visible}
         all_ids = {str(c["id"]) for c in result.candidates}
         sections.append(
@@ -332,8 +338,7 @@ def _results_page(
         )
     return render_template(
         "voter/results.html",
-        # Each row links to its candidate: one URL built for the page instead of one per row.
-        candidate_path=url_for("voter.candidate", candidate_id=0).removesuffix("0"),
+        candidate_path=candidate_path,
         context=context,
         questions=questions,
         answers=answers,
