@@ -83,3 +83,38 @@ def test_two_nodes_behind_nginx(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "both nodes behind nginx served voters" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", [[], ["--kill-worker"]], ids=["steady", "worker-killed"])
+def test_load_script_loses_no_save_and_serves_no_5xx(fault):
+    # A short run of scripts/loadtest (the full 60-second runs are in the README and issue notes): it
+    # exits non-zero on any 5xx, any acknowledged save missing from the database, or a logged answer.
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "loadtest"),
+            "--seconds",
+            "6",
+            "--voters",
+            "30",
+            "--candidates",
+            "6",
+            "--think",
+            "0.1",
+            "--port",
+            str(free_port()),
+            *fault,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "lost saves: 0; 5xx: 0" in out and "voter answers in the access log: none" in out
+    results_line = next(line for line in out.splitlines() if line.startswith("POST results"))
+    assert int(results_line.split()[2]) > 0
+    if fault:
+        assert "killed worker: none" not in out

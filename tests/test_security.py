@@ -137,3 +137,45 @@ def test_online_backup_copies_the_live_database(demo_app, tmp_path):
     conn.close()
     again = demo_app.test_cli_runner().invoke(args=["backup", str(target)])
     assert again.exit_code != 0 and "exists" in again.output
+
+
+def test_a_voters_session_cookie_is_written_once(make_app):
+    # A voter's session holds only the CSRF token: written when first needed, then left alone (a cookie
+    # rewritten on every request would cost every request, and carry nothing new).
+    app = make_app(WTF_CSRF_ENABLED=True)
+    from vaalikone.db import connect
+
+    db = connect(app.config["DATABASE"])
+    make_election(db, published=True)
+    make_candidate(db)
+    db.conn.close()
+    client = app.test_client()
+    first = client.get("/kysely?kunta=179")
+    assert "session=" in first.headers.get("Set-Cookie", "")
+    token = first.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    later = [
+        client.post(
+            "/tulokset", data={"csrf_token": token, "kunta": "179", "a-free-premises": "5"}
+        ),
+        client.get("/kysely?kunta=179"),
+        client.post("/api/v1/match", json={"municipality": "179", "answers": {"free-premises": 5}}),
+    ]
+    for response in later:
+        assert response.status_code == 200
+        assert response.headers.get_all("Set-Cookie") == []
+
+
+def test_a_logged_in_session_used_from_another_browser_is_logged_out(make_app):
+    # "Strong" session protection still guards accounts: the same cookie from another user agent.
+    app = make_app(WTF_CSRF_ENABLED=False)
+    from vaalikone.db import connect
+
+    db = connect(app.config["DATABASE"])
+    make_election(db)
+    make_candidate(db)
+    db.conn.close()
+    client = app.test_client()
+    login(client, "ehdokas2@example.fi")
+    assert client.get("/ehdokas/").status_code == 200
+    moved = client.get("/ehdokas/", headers={"User-Agent": "Another browser/1.0"})
+    assert moved.status_code == 302 and "/kirjaudu" in moved.headers["Location"]

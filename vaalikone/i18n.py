@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import chdir
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
@@ -15,10 +16,10 @@ from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_percent as babel_format_percent
 from babel.support import Translations
 from flask import Flask, request
+from flask_babel import Babel, format_decimal, get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
-from flask_babel import Babel, format_decimal, get_locale, get_translations
 
 from vaalikone.config import PACKAGE_DIR, PROJECT_DIR
 
@@ -43,7 +44,9 @@ def select_locale() -> str:
 # A results page asks for its language and translations a few hundred times; Flask-Babel's lookups (and
 # even reading an attribute of `request`) walk context-local proxies each time, so the answers are kept in
 # one context variable that lives exactly as long as the request.
-_request_memo: ContextVar[dict[str, Any] | None] = ContextVar("vaalikone_request_memo", default=None)
+_request_memo: ContextVar[dict[str, Any] | None] = ContextVar(
+    "vaalikone_request_memo", default=None
+)
 
 
 def per_request(name: str, make: Callable[[], Any]) -> Any:
@@ -80,11 +83,6 @@ def gettext(string: str, **variables: Any) -> str:
     """Flask-Babel's gettext, with the catalog lookup done once per request."""
     text = translations().ugettext(string)
     return text % variables if variables else text
-
-
-def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
-    """Flask-Babel's ngettext (`num` is available to the string), with the per-request catalog lookup."""
-    return translations().ungettext(singular, plural, num) % {"num": num, **variables}
 
 
 def localized(row: dict, field: str, lang: str | None = None) -> str:
@@ -164,7 +162,9 @@ def _template_ngettext(
 
 
 @pass_context
-def _template_pgettext(context: Context, message_context: str, string: str, **variables: Any) -> str:
+def _template_pgettext(
+    context: Context, message_context: str, string: str, **variables: Any
+) -> str:
     variables.setdefault("context", message_context)
     text = translations().upgettext(message_context, string)
     return (Markup(text) if context.eval_ctx.autoescape else text) % variables
@@ -188,19 +188,20 @@ def update() -> None:
     """Extract messages of every domain, update the fi/sv/en catalogs, and fill Finnish from the source."""
     for domain in DOMAINS:
         pot = TRANSLATIONS_DIR / f"{domain}.pot"
-        _pybabel(
-            "extract",
-            "-F",
-            str(PROJECT_DIR / "babel" / f"{domain}.cfg"),
-            *KEYWORDS,
-            "--add-comments",
-            "i18n:",
-            "--sort-by-file",
-            "--no-wrap",
-            "-o",
-            str(pot),
-            str(PROJECT_DIR),
-        )
+        with chdir(PROJECT_DIR):  # source references relative to the project, whatever the checkout
+            _pybabel(
+                "extract",
+                "-F",
+                str(PROJECT_DIR / "babel" / f"{domain}.cfg"),
+                *KEYWORDS,
+                "--add-comments",
+                "i18n:",
+                "--sort-by-file",
+                "--no-wrap",
+                "-o",
+                str(pot),
+                ".",
+            )
         for lang in LANGUAGES:
             action = "update" if _po_path(lang, domain).exists() else "init"
             extra = ["--ignore-obsolete", "--no-wrap"] if action == "update" else ["--no-wrap"]

@@ -388,7 +388,9 @@ def _grouped_quantiles(
         order = np.lexsort((values[:, 0], group_index))[:, None]
     else:
         order = np.argsort(values, axis=0, kind="stable")
-        order = np.take_along_axis(order, np.argsort(group_index[order], axis=0, kind="stable"), axis=0)
+        order = np.take_along_axis(
+            order, np.argsort(group_index[order], axis=0, kind="stable"), axis=0
+        )
     ordered = np.take_along_axis(values, order, axis=0)
     sizes = np.bincount(group_index, minlength=n_groups)
     starts = (np.cumsum(sizes) - sizes)[None, :, None]
@@ -422,7 +424,7 @@ def party_match(
     *,
     metric: Metric = "cityblock",
     missing: Policy = "max",
-    profiles: np.ndarray | None = None,
+    profiles: CandidateMatrix | np.ndarray | None = None,
     matches: np.ndarray | None = None,
 ) -> PartyScores:
     """The voter's match with each party's median profile and its candidates' spread of matches.

@@ -27,7 +27,7 @@ class ConstituencyView:
     rows: np.ndarray  # indices into ElectionSnapshot's candidate arrays
     matrix: CandidateMatrix
     party_index: np.ndarray  # (rows,) index into ElectionSnapshot.party_ids
-    party_profiles: np.ndarray  # (parties, Q) median answers of each party's candidates here
+    party_profiles: CandidateMatrix  # (parties, Q) median answers of each party's candidates here
 
 
 @dataclass
@@ -53,8 +53,6 @@ class ElectionSnapshot:
     parties: dict[str, dict[str, Any]] = field(default_factory=dict)
     built_at: float = field(default_factory=time.monotonic)
     _views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
-    # Whatever pages derive from this data alone (a candidate's rendered row cells), kept as long as it is.
-    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def question_index(self) -> dict[str, int]:
@@ -76,7 +74,7 @@ class ElectionSnapshot:
                 rows,
                 matrix,
                 party_index,
-                party_profiles(matrix, party_index, len(self.party_ids)),
+                CandidateMatrix(party_profiles(matrix, party_index, len(self.party_ids))),
             )
             self._views[constituency_id] = view
         return view
@@ -99,8 +97,15 @@ class ElectionSnapshot:
 
 # Public columns only: e-mail addresses and introductions never enter a snapshot.
 LISTED_COLUMNS = (
-    "id", "election_id", "constituency_id", "party_id", "number", "first_name", "last_name",
-    "languages", "elected",
+    "id",
+    "election_id",
+    "constituency_id",
+    "party_id",
+    "number",
+    "first_name",
+    "last_name",
+    "languages",
+    "elected",
 )
 
 _cache: dict[tuple[str, str], ElectionSnapshot] = {}
@@ -214,7 +219,7 @@ def build_snapshot(db: sqlite_utils.Database, election_id: str) -> ElectionSnaps
         if qid in q_pos
     ]
     if cells:
-        rows, cols, values = (np.array(column) for column in zip(*cells))
+        rows, cols, values = (np.array(column) for column in zip(*cells, strict=True))
         raw[rows, cols] = values
     scale_min = np.array([min(s) for s in scales], dtype=np.float64)
     scale_max = np.array([max(s) for s in scales], dtype=np.float64)

@@ -349,7 +349,6 @@ class Result:
     candidates: list[dict[str, Any]]  # best first, each with "match" (NaN if nothing to compare)
     parties: list[dict[str, Any]]  # best first, with "match", "q1", "median", "q3", "count"
     answered: int  # statements of this election the voter answered (with a weight above 0)
-    memo: dict[Any, Any] = field(default_factory=dict)  # the snapshot's memo (see ElectionSnapshot)
 
 
 def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -380,7 +379,7 @@ def results(
     try:
         view = snapshot.constituency(ballot.constituency["id"])
     except LookupError:  # a constituency without candidates
-        return Result(ballot, [], [], answered, snapshot.memo)
+        return Result(ballot, [], [], answered)
     matches = scoring.match(voter, w, view.matrix)
     order = scoring.rank(matches, snapshot.numbers[view.rows])
     parties = snapshot.parties
@@ -389,7 +388,7 @@ def results(
     ranked = [
         {**people[row], "party": parties.get(people[row]["party_id"]), "match": match, "rank": rank}
         for rank, (row, match) in enumerate(
-            zip(view.rows[order].tolist(), matches[order].tolist()), start=1
+            zip(view.rows[order].tolist(), matches[order].tolist(), strict=True), start=1
         )
     ]
     party_index = view.party_index
@@ -420,6 +419,7 @@ def results(
             scores.median.tolist(),
             scores.q3.tolist(),
             counts,
+            strict=True,
         )
         # Independents share no party line; parties without candidates here are not on the ballot.
         if pid is not None and count
@@ -430,7 +430,7 @@ def results(
             collation_key(r["party"]["name_fi"] if r["party"] else r["id"]),
         )
     )
-    return Result(ballot, ranked, party_rows, answered, snapshot.memo)
+    return Result(ballot, ranked, party_rows, answered)
 
 
 def filter_candidates(

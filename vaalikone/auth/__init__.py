@@ -12,6 +12,7 @@ from flask_login import LoginManager, UserMixin, current_user
 
 from vaalikone.db import get_db
 
+
 class _LoginManager(LoginManager):
     def _session_protection_failed(self) -> bool:
         # "Strong" protection guards logged-in sessions against theft. A voter's session holds only a CSRF

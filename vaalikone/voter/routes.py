@@ -9,6 +9,7 @@ line or a URL a server sees. What the voter looks at (filters, page, selected ca
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -28,9 +29,8 @@ from markupsafe import Markup, escape
 
 from vaalikone import voting
 from vaalikone.db import get_db
-from vaalikone.i18n import current_language, localized, per_request
+from vaalikone.i18n import current_language, localized, per_request, percent
 from vaalikone.i18n import gettext as _
-from vaalikone.i18n import ngettext
 from vaalikone.pages import shows_election
 
 bp = Blueprint("voter", __name__, cli_group=None)
@@ -113,9 +113,11 @@ def carry(
                 fields.append((f"a-{qid}", answers[qid]))
             if levels.get(qid, "normal") != "normal":
                 fields.append((f"w-{qid}", levels[qid]))
-        made[key] = Markup("").join(
-            Markup('<input type="hidden" name="%s" value="%s">') % (name, value)
-            for name, value in fields
+        made[key] = Markup(
+            "".join(
+                f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+                for name, value in fields
+            )
         )
     return made[key]
 
@@ -255,27 +257,87 @@ def _party_options(candidates: list[dict[str, Any]]) -> list[tuple[str, str]]:
     parties = {c["party_id"] or "-": c["party"] for c in candidates}
     ordered = sorted(
         parties.items(),
-        key=lambda item: (1, "") if item[1] is None else (0, voting.collation_key(_party_name(item[1]))),
+        key=lambda item: (
+            (1, "") if item[1] is None else (0, voting.collation_key(_party_name(item[1])))
+        ),
     )
     return [(pid, _party_name(party)) for pid, party in ordered]
 
 
-def _label_rows(result: voting.Result, candidates: list[dict[str, Any]], candidate_path: str) -> None:
-    """Ready-made words for the table rows. A candidate's cells are the same for every voter, so they are
-    rendered once per language and snapshot and reused: the results page is the busiest page there is."""
+# Much of a results row is the same for many voters: a candidate's cells, a match written out with its bar,
+# a party's heading. Each is rendered once per language and content (voter/_rows.html) and reused, because
+# the results page is the busiest page there is; keyed on content, they outlive snapshot rebuilds.
+_PARTY_FIELDS = ("id", "abbreviation", "name_fi", "name_sv", "name_en")
+
+
+def _rows_macro(name: str) -> Any:
+    return get_template_attribute("voter/_rows.html", name)
+
+
+@lru_cache(maxsize=100_000)
+def _candidate_cells(
+    lang: str,
+    candidate_path: str,
+    checked: bool,
+    cid: int,
+    first: str,
+    last: str,
+    number: int | None,
+    party: tuple | None,
+) -> Markup:
+    person = {
+        "id": cid,
+        "first_name": first,
+        "last_name": last,
+        "number": number,
+        "party": dict(zip(_PARTY_FIELDS, party, strict=True)) if party else None,
+    }
+    return _rows_macro("candidate_cells")(person, candidate_path, checked)
+
+
+@lru_cache(maxsize=10_000)
+def _match_cell(lang: str, text: str, bar: str | None, party: bool) -> Markup:
+    return _rows_macro("match_cell")(text, bar, party)
+
+
+def _match(value: float, party: bool = False) -> Markup:
+    """A match written as a rounded percentage and drawn as a bar 0.1 wide steps (none if NaN)."""
+    bar = None if value != value else f"{value:.1f}"
+    return _match_cell(current_language(), percent(value), bar, party)
+
+
+@lru_cache(maxsize=10_000)
+def _party_heading(lang: str, name: str, count: int) -> Markup:
+    return _rows_macro("party_heading")(name, count)
+
+
+def _label_rows(
+    result: voting.Result, candidates: list[dict[str, Any]], candidate_path: str, selected: set[str]
+) -> None:
+    """Ready-made pieces for the table rows (the rows are this request's own copies)."""
     lang = current_language()
-    macros = get_template_attribute("voter/_rows.html", "candidate_cells"), get_template_attribute(
-        "voter/_rows.html", "pick_label"
-    )
-    for c in candidates:  # the rows are this request's own copies
-        key = ("row", lang, candidate_path, c["id"])
-        cells = result.memo.get(key)
-        if cells is None:
-            cells = result.memo[key] = (macros[0](c, candidate_path), macros[1](c))
-        c["cells"], c["pick_label"] = cells
+    for c in candidates:
+        party = c["party"]
+        c["match_cell"] = _match(c["match"])
+        c["cells"] = _candidate_cells(
+            lang,
+            candidate_path,
+            str(c["id"]) in selected,
+            c["id"],
+            c["first_name"],
+            c["last_name"],
+            c["number"],
+            tuple(party[f] for f in _PARTY_FIELDS) if party else None,
+        )
     for p in result.parties:
-        p["party_name"] = _party_name(p["party"])
-        p["count_label"] = ngettext("%(num)d ehdokas", "%(num)d ehdokasta", p["count"])
+        p["heading"] = _party_heading(lang, _party_name(p["party"]), p["count"])
+        p["match_cell"] = _match(p["match"], party=True)
+        # The spread drawing: box from q1 to q3 (at least 1 wide), a 1.5-wide median line centred on it.
+        p["spread"] = (
+            f"{p['q1']:.1f}",
+            f"{max(p['q3'] - p['q1'], 1):.1f}",
+            f"{max(p['median'] - 0.75, 0):.1f}",
+        )
 
 
 def _page(eid: str, pages: int) -> int:
@@ -314,7 +376,7 @@ def _results_page(
         pages = max(1, -(-len(shown) // page_size))
         page = _page(eid, pages)
         visible = shown[page * page_size : (page + 1) * page_size]
-        _label_rows(result, visible, candidate_path)
+        _label_rows(result, visible, candidate_path, selected)
         visible_ids = {str(c["id"]) for c in visible}
         all_ids = {str(c["id"]) for c in result.candidates}
         sections.append(
