@@ -72,23 +72,36 @@ def test_a_transaction_left_open_by_a_request_is_rolled_back(app):
         assert not get_db().conn.in_transaction
 
 
-def test_while_one_thread_rebuilds_a_snapshot_others_serve_the_previous_one(app):
+def test_voters_keep_the_previous_snapshot_while_the_next_is_built_in_the_background(app):
     db = connect(app.config["DATABASE"])
     make_election(db, published=True)
-    cid = make_candidate(db)
+    changing = make_candidate(db)
+    make_candidate(db, municipality="091", number=9)
     first = snapshot.get_snapshot(db, "kunta-2029")
+    helsinki = first.constituency("kunta-2029:091")
+    jyvaskyla = first.constituency("kunta-2029:179")
     db.execute(
         "INSERT INTO answer (candidate_id, question_id, value) VALUES (?, 'free-premises', 4)",
-        [cid],
+        [changing],
     )
     snapshot.bump_version(db, "kunta-2029")
     db.conn.commit()
-    first.built_at = time.monotonic() - 60  # older than any staleness allowed
-    with snapshot._lock:  # another thread is rebuilding it
-        assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5) is first
+    # Younger than max_staleness: served as it is.
+    assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5) is first
+    first.built_at = time.monotonic() - 60
+    # Older: still served at once, while the next one is built in a thread of its own.
+    assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5) is first
+    snapshot.wait_for_rebuilds()
     rebuilt = snapshot.get_snapshot(db, "kunta-2029", max_staleness=5)
     assert rebuilt is not first and rebuilt.version == first.version + 1
-    assert rebuilt.answers[0, rebuilt.question_ids.index("free-premises")] == 0.75
+    row, column = (
+        list(rebuilt.candidate_ids).index(changing),
+        rebuilt.question_ids.index("free-premises"),
+    )
+    assert rebuilt.answers[row, column] == 0.75
+    # The constituency whose answers changed is prepared anew; the other keeps its matrices.
+    assert rebuilt.constituency("kunta-2029:179").matrix is not jyvaskyla.matrix
+    assert rebuilt.constituency("kunta-2029:091").matrix is helsinki.matrix
     # A change of publication is never served late.
     db.execute("UPDATE election SET published_at = NULL")
     db.conn.commit()

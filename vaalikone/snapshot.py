@@ -3,11 +3,17 @@
 Data flows one way: question bank -> database -> snapshot -> pages. A snapshot is keyed on the election's
 `data_version`, which every answer change, import and publication bumps, so a worker rebuilds it only when
 answers have changed. One cheap query per request checks the version.
+
+While candidates are saving, answers change many times a second. A worker then serves the snapshot it has
+for up to `max_staleness` seconds, and after that rebuilds it in a background thread while voters are still
+served the previous one: no voter waits for a rebuild. Constituencies whose candidates and answers did not
+change keep their prepared matrices. A change of publication is never served late.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +31,7 @@ class ConstituencyView:
 
     constituency_id: str
     rows: np.ndarray  # indices into ElectionSnapshot's candidate arrays
+    candidate_ids: np.ndarray  # (rows,)
     matrix: CandidateMatrix
     party_index: np.ndarray  # (rows,) index into ElectionSnapshot.party_ids
     party_profiles: CandidateMatrix  # (parties, Q) median answers of each party's candidates here
@@ -53,6 +60,9 @@ class ElectionSnapshot:
     parties: dict[str, dict[str, Any]] = field(default_factory=dict)
     built_at: float = field(default_factory=time.monotonic)
     _views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
+    # The previous snapshot's views, for constituencies that have not changed since (see constituency()).
+    _previous_views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
+    _previous_party_ids: list[str | None] = field(default_factory=list, repr=False)
 
     @property
     def question_index(self) -> dict[str, int]:
@@ -67,15 +77,24 @@ class ElectionSnapshot:
             except ValueError:
                 raise LookupError(constituency_id) from None
             rows = np.flatnonzero(self.constituency_index == idx)
-            matrix = CandidateMatrix(self.answers[rows])
-            party_index = self.party_index[rows]
-            view = ConstituencyView(
-                constituency_id,
-                rows,
-                matrix,
-                party_index,
-                CandidateMatrix(party_profiles(matrix, party_index, len(self.party_ids))),
+            ids, answers, party_index = (
+                self.candidate_ids[rows],
+                self.answers[rows],
+                self.party_index[rows],
             )
+            old = self._previous_views.get(constituency_id)
+            if (
+                old is not None
+                and self._previous_party_ids == self.party_ids
+                and np.array_equal(old.candidate_ids, ids)
+                and np.array_equal(old.party_index, party_index)
+                and np.array_equal(old.matrix.answers, answers, equal_nan=True)
+            ):
+                matrix, profiles = old.matrix, old.party_profiles  # nothing changed here
+            else:
+                matrix = CandidateMatrix(answers)
+                profiles = CandidateMatrix(party_profiles(matrix, party_index, len(self.party_ids)))
+            view = ConstituencyView(constituency_id, rows, ids, matrix, party_index, profiles)
             self._views[constituency_id] = view
         return view
 
@@ -109,7 +128,10 @@ LISTED_COLUMNS = (
 )
 
 _cache: dict[tuple[str, str], ElectionSnapshot] = {}
-_lock = threading.Lock()
+_lock = threading.Lock()  # one synchronous build at a time
+_rebuilding: dict[tuple[str, str], threading.Thread] = {}  # background rebuilds under way
+_rebuilding_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def data_version(db: sqlite_utils.Database, election_id: str) -> int | None:
@@ -132,8 +154,8 @@ def get_snapshot(
     """The election's snapshot, rebuilt only if its answers changed since it was built.
 
     While candidates are saving at the deadline, every save changes the version; `max_staleness` lets a
-    worker keep serving a snapshot up to that many seconds old instead of rebuilding it for every voter.
-    A change of publication always rebuilds at once.
+    worker keep serving a snapshot up to that many seconds old, and then serve it while a background
+    thread builds the next. With max_staleness 0, or after a change of publication, it rebuilds at once.
     """
     key = (str(db.conn.execute("PRAGMA database_list").fetchone()[2]), election_id)
     row = db.execute(
@@ -148,21 +170,18 @@ def get_snapshot(
         and cached.election.get("published_at") == published_at
         and (cached.version == version or time.monotonic() - cached.built_at < max_staleness)
     )
-    # A change of answers may be served a little late; a change of publication never is.
-    may_wait = (
+    if fresh_enough:
+        snapshot = cached
+    elif (
         max_staleness > 0
         and cached is not None
         and cached.election.get("published_at") == published_at
-    )
-    if fresh_enough:
-        snapshot = cached
-    elif may_wait and not _lock.acquire(blocking=False):
-        # Another thread is already rebuilding it: serve the slightly older one meanwhile.
+    ):
+        # Only answers changed: serve this one while a background thread builds the next.
+        _rebuild_in_background(key, election_id, cached)
         snapshot = cached
     else:
-        if not may_wait:
-            _lock.acquire()
-        try:
+        with _lock:
             latest = _cache.get(key)
             if (
                 latest is not None
@@ -171,16 +190,60 @@ def get_snapshot(
             ):
                 snapshot = latest  # rebuilt by another thread while this one waited
             else:
-                snapshot = _cache[key] = build_snapshot(db, election_id)
-        finally:
-            _lock.release()
+                snapshot = _cache[key] = build_snapshot(db, election_id, previous=cached)
     if published_only and not snapshot.election.get("published_at"):
         raise LookupError(election_id)
     return snapshot
 
 
-def build_snapshot(db: sqlite_utils.Database, election_id: str) -> ElectionSnapshot:
-    """Read one election's statements, candidates and answers into arrays."""
+def _rebuild_in_background(
+    key: tuple[str, str], election_id: str, previous: ElectionSnapshot
+) -> None:
+    """Build the election's next snapshot in a thread of its own (at most one per election) and put it in
+    place of `previous`, with the constituencies voters were using already prepared."""
+    with _rebuilding_lock:
+        if key in _rebuilding:
+            return
+
+        def rebuild() -> None:
+            from vaalikone.db import connect
+
+            db = connect(key[0])
+            try:
+                fresh = build_snapshot(db, election_id, previous=previous)
+                for constituency_id in list(previous._views):
+                    try:
+                        fresh.constituency(constituency_id)
+                    except LookupError:  # its last candidate has gone
+                        pass
+                fresh._previous_views = {}  # let the old matrices go
+                if _cache.get(key) is previous:  # nobody put a newer one in place meanwhile
+                    _cache[key] = fresh
+            except Exception:  # noqa: BLE001 - voters keep the previous snapshot; the next request retries
+                log.exception("rebuilding the snapshot of %s failed", election_id)
+            finally:
+                db.conn.close()
+                with _rebuilding_lock:
+                    _rebuilding.pop(key, None)
+
+        thread = threading.Thread(target=rebuild, name=f"snapshot-{election_id}", daemon=True)
+        _rebuilding[key] = thread
+    thread.start()
+
+
+def wait_for_rebuilds(timeout: float = 10.0) -> None:
+    """Wait until background rebuilds under way have finished (tests, and workers shutting down)."""
+    with _rebuilding_lock:
+        threads = list(_rebuilding.values())
+    for thread in threads:
+        thread.join(timeout)
+
+
+def build_snapshot(
+    db: sqlite_utils.Database, election_id: str, previous: ElectionSnapshot | None = None
+) -> ElectionSnapshot:
+    """Read one election's statements, candidates and answers into arrays (reusing what `previous`,
+    the election's last snapshot, prepared for constituencies that have not changed)."""
     election = next(db.query("SELECT * FROM election WHERE id = ?", [election_id]), None)
     if election is None:
         raise LookupError(election_id)
@@ -251,6 +314,8 @@ def build_snapshot(db: sqlite_utils.Database, election_id: str) -> ElectionSnaps
         answers=answers,
         matrix=CandidateMatrix(answers),
         people=candidates,
+        _previous_views=dict(previous._views) if previous is not None else {},
+        _previous_party_ids=previous.party_ids if previous is not None else [],
         parties={
             p["id"]: p
             for p in db.query(
