@@ -21,5 +21,5 @@ timeout = 30
 graceful_timeout = 10
 # Requests are logged by path only: no query string, and never a body, where voters' answers travel.
 accesslog = os.environ.get("VAALIKONE_ACCESS_LOG", "-")
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+logger_class = "vaalikone.accesslog.PathOnlyLogger"
 errorlog = "-"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request, url_for
 
 
 def shows_election(election: dict[str, Any]) -> None:
@@ -26,5 +26,33 @@ def _page_context() -> dict[str, Any]:
     }
 
 
+# A page builds the same links (start, method, quiz, static files...) on every request; building one costs
+# more than a dozen template expressions, so templates reuse them. Only plain links are kept: relative to
+# a blueprint (".x"), with options (_external, _anchor...) or values that cannot be a key, Flask builds them.
+_links: dict[tuple[Any, ...], str] = {}
+
+
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """flask.url_for for templates, remembering each plain link per application root."""
+    if (
+        endpoint.startswith(".")
+        or any(key.startswith("_") for key in values)
+        or not has_request_context()
+    ):
+        return url_for(endpoint, **values)
+    try:
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        hash(key)
+    except TypeError:
+        return url_for(endpoint, **values)
+    link = _links.get(key)
+    if link is None:
+        link = url_for(endpoint, **values)
+        if len(_links) < 10_000:  # candidate and quiz links with ids stay well below this
+            _links[key] = link
+    return link
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_page_context)
+    app.jinja_env.globals["url_for"] = cached_url_for
