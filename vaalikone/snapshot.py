@@ -232,7 +232,7 @@ def _rebuild_in_background(
 
 
 def wait_for_rebuilds(timeout: float = 10.0) -> None:
-    """Wait until background rebuilds under way have finished (tests, and workers shutting down)."""
+    """Wait until the background rebuilds under way have finished (for tests and scripts)."""
     with _rebuilding_lock:
         threads = list(_rebuilding.values())
     for thread in threads:
