@@ -28,6 +28,11 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+def database_file(db: sqlite_utils.Database) -> str:
+    """The file a connection reads: the key of every per-worker cache built from it."""
+    return str(db.conn.execute("PRAGMA database_list").fetchone()[2])
+
+
 @contextmanager
 def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
+from vaalikone.db import connect, database_file
 from vaalikone.scoring import CandidateMatrix, normalise, party_profiles
 
 
@@ -157,7 +158,7 @@ def get_snapshot(
     worker keep serving a snapshot up to that many seconds old, and then serve it while a background
     thread builds the next. With max_staleness 0, or after a change of publication, it rebuilds at once.
     """
-    key = (str(db.conn.execute("PRAGMA database_list").fetchone()[2]), election_id)
+    key = (database_file(db), election_id)
     row = db.execute(
         "SELECT data_version, published_at FROM election WHERE id = ?", [election_id]
     ).fetchone()
@@ -165,18 +166,13 @@ def get_snapshot(
         raise LookupError(election_id)
     version, published_at = row
     cached = _cache.get(key)
-    fresh_enough = (
-        cached is not None
-        and cached.election.get("published_at") == published_at
-        and (cached.version == version or time.monotonic() - cached.built_at < max_staleness)
-    )
-    if fresh_enough:
-        snapshot = cached
-    elif (
-        max_staleness > 0
-        and cached is not None
-        and cached.election.get("published_at") == published_at
+    # A change of publication is never served late; a change of answers may be, up to max_staleness.
+    same_publication = cached is not None and cached.election.get("published_at") == published_at
+    if same_publication and (
+        cached.version == version or time.monotonic() - cached.built_at < max_staleness
     ):
+        snapshot = cached
+    elif same_publication and max_staleness > 0:
         # Only answers changed: serve this one while a background thread builds the next.
         _rebuild_in_background(key, election_id, cached)
         snapshot = cached
@@ -206,8 +202,6 @@ def _rebuild_in_background(
             return
 
         def rebuild() -> None:
-            from vaalikone.db import connect
-
             db = connect(key[0])
             try:
                 fresh = build_snapshot(db, election_id, previous=previous)

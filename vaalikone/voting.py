@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
@@ -19,6 +19,7 @@ import numpy as np
 import sqlite_utils
 
 from vaalikone import scoring
+from vaalikone.db import database_file
 from vaalikone.snapshot import get_snapshot
 
 IMPORTANCE = scoring.IMPORTANCE
@@ -66,7 +67,7 @@ _memo_lock = threading.Lock()
 
 def _memo(db: sqlite_utils.Database) -> dict[Any, Any]:
     """This worker's memo for the database's current elections and constituencies (one small query)."""
-    path = str(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    path = database_file(db)
     key = tuple(db.execute(_STRUCTURE_SQL).fetchall())
     held = _memos.get(path)
     if held is None or held[0] != key:
@@ -76,6 +77,14 @@ def _memo(db: sqlite_utils.Database) -> dict[Any, Any]:
                 held = (key, {})
                 _memos[path] = held
     return held[1]
+
+
+def _memoised(db: sqlite_utils.Database, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """make(), kept in this worker's memo (see _memo) under key; shared between requests: read only."""
+    memo = _memo(db)
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 def collation_key(name: str) -> str:
@@ -177,11 +186,7 @@ def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, An
 
 def municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
     """The municipality's published elections grouped by election day, newest first (shared: read only)."""
-    memo = _memo(db)
-    key = ("rounds", code)
-    if key not in memo:
-        memo[key] = _municipality_rounds(db, code)
-    return memo[key]
+    return _memoised(db, ("rounds", code), lambda: _municipality_rounds(db, code))
 
 
 def _municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
@@ -206,11 +211,7 @@ def context_for_municipality(
     (it organises health and social services itself), neither on Åland (it has its own elections).
     Shared between requests: callers must not change it.
     """
-    memo = _memo(db)
-    key = ("context", code, date)
-    if key not in memo:
-        memo[key] = _context_for_municipality(db, code, date)
-    return memo[key]
+    return _memoised(db, ("context", code, date), lambda: _context_for_municipality(db, code, date))
 
 
 def _context_for_municipality(
@@ -281,11 +282,7 @@ def questions_for(db: sqlite_utils.Database, ballots: list[Ballot]) -> list[dict
     ids = [b.election["id"] for b in ballots]
     if not ids:
         return []
-    memo = _memo(db)
-    key = ("questions", *ids)
-    if key not in memo:
-        memo[key] = _questions_for(db, ids)
-    return memo[key]
+    return _memoised(db, ("questions", *ids), lambda: _questions_for(db, ids))
 
 
 def _questions_for(db: sqlite_utils.Database, ids: list[str]) -> list[dict[str, Any]]:

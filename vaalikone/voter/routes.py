@@ -8,6 +8,7 @@ line or a URL a server sees. What the voter looks at (filters, page, selected ca
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -296,14 +297,14 @@ def _candidate_cells(
 
 
 @lru_cache(maxsize=10_000)
-def _match_cell(lang: str, text: str, bar: str | None, party: bool) -> Markup:
-    return _rows_macro("match_cell")(text, bar, party)
+def _match_cell(text: str, bar: str | None, party: bool) -> Markup:
+    # Every match with the same text and bar width (0.1 steps) renders the same cell.
+    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party)
 
 
 def _match(value: float, party: bool = False) -> Markup:
-    """A match written as a rounded percentage and drawn as a bar 0.1 wide steps (none if NaN)."""
-    bar = None if value != value else f"{value:.1f}"
-    return _match_cell(current_language(), percent(value), bar, party)
+    """A match written as a rounded percentage (in the reader's language) beside its bar."""
+    return _match_cell(percent(value), None if value != value else f"{value:.1f}", party)
 
 
 @lru_cache(maxsize=10_000)
