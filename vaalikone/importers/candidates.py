@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from vaalikone.db import writing
+from vaalikone.importers import decode_utf8
 from vaalikone.snapshot import bump_version
 
 COLUMNS = (
@@ -39,20 +40,11 @@ class CandidateImport:
     problems: list[str] = field(default_factory=list)
 
 
-def _decode(raw: bytes, problems: list[str]) -> str | None:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        row = raw[: e.start].count(b"\n") + 1
-        problems.append(f"row {row}, column -: the file is not UTF-8 (save it as 'CSV UTF-8')")
-        return None
-
-
 def parse(db: sqlite_utils.Database, raw: bytes, election_id: str | None = None) -> CandidateImport:
     """Validate the whole file; rows are ready to insert only if `problems` is empty."""
     result = CandidateImport()
     problems = result.problems
-    text = _decode(raw, problems)
+    text = decode_utf8(raw, problems, hint="save it as 'CSV UTF-8'")
     if text is None:
         return result
     first = text.split("\n", 1)[0]

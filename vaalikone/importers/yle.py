@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from vaalikone.db import writing
+from vaalikone.importers import decode_utf8
 from vaalikone.reference import read_csv
 from vaalikone.snapshot import bump_version
 
@@ -91,18 +92,8 @@ class YleData:
         }
 
 
-def _decode(path: Path, problems: list[str]) -> str | None:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        row = raw[: e.start].count(b"\n") + 1
-        problems.append(f"{path.name}: row {row}, column -: the file is not UTF-8 ({e.reason})")
-        return None
-
-
 def _rows(path: Path, problems: list[str]) -> tuple[list[str], list[list[str]]]:
-    text = _decode(path, problems)
+    text = decode_utf8(path.read_bytes(), problems, where=f"{path.name}: ")
     if text is None:
         return [], []
     rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -190,18 +181,28 @@ def _constituency(data: YleData, district: dict[str, str]) -> str:
     return cid
 
 
-def read_2023(directory: Path) -> YleData:
-    """The anonymised 2023 export: answers.csv (district, party, 47 statements) and questions.csv."""
-    problems: list[str] = []
-    answers_path, questions_path = directory / "answers.csv", directory / "questions.csv"
+def _open(
+    answers_path: Path, questions_path: Path, year: str, problems: list[str]
+) -> tuple[YleData, list[str], list[list[str]]]:
+    """Both files read: the data so far (fingerprint, statements), the answers' header and rows. A missing
+    file, or problems in reading them, stop the import here."""
     for path in (answers_path, questions_path):
         if not path.is_file():
             raise YleImportError([f"{path}: row -, column -: file not found"])
-    data = YleData("2023", _fingerprint(answers_path, questions_path))
-    data.questions = _questions(questions_path, "2023", problems)
+    data = YleData(year, _fingerprint(answers_path, questions_path))
+    data.questions = _questions(questions_path, year, problems)
     header, rows = _rows(answers_path, problems)
     if problems:
         raise YleImportError(problems)
+    return data, header, rows
+
+
+def read_2023(directory: Path) -> YleData:
+    """The anonymised 2023 export: answers.csv (district, party, 47 statements) and questions.csv."""
+    problems: list[str] = []
+    data, header, rows = _open(
+        directory / "answers.csv", directory / "questions.csv", "2023", problems
+    )
     for name in ("vaalipiiri", "puolue"):
         if name not in header:
             problems.append(f"answers.csv: row 1, column {name}: missing column")
@@ -292,15 +293,9 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
     lighter anonymous answers_national_likert.csv (fmt 'likert'); statements from questions_national.csv."""
     problems: list[str] = []
     name = "answers_full.csv" if fmt == "full" else "answers_national_likert.csv"
-    answers_path, questions_path = directory / name, directory / "questions_national.csv"
-    for path in (answers_path, questions_path):
-        if not path.is_file():
-            raise YleImportError([f"{path}: row -, column -: file not found"])
-    data = YleData("2015", _fingerprint(answers_path, questions_path))
-    data.questions = _questions(questions_path, "2015", problems)
-    header, rows = _rows(answers_path, problems)
-    if problems:
-        raise YleImportError(problems)
+    data, header, rows = _open(
+        directory / name, directory / "questions_national.csv", "2015", problems
+    )
     required = FULL_REQUIRED if fmt == "full" else LIKERT_REQUIRED
     for column in required:
         if column not in header:
