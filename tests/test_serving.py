@@ -3,9 +3,11 @@ renamed candidate, a new constituency, a publication, a transaction left open, a
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
 
+import numpy as np
 import pytest
 
 from tests.builders import make_candidate, make_election
@@ -108,3 +110,122 @@ def test_voters_keep_the_previous_snapshot_while_the_next_is_built_in_the_backgr
     with pytest.raises(LookupError):
         snapshot.get_snapshot(db, "kunta-2029", max_staleness=5)
     db.conn.close()
+
+
+def same_snapshot(a: snapshot.ElectionSnapshot, b: snapshot.ElectionSnapshot) -> bool:
+    """Two snapshots hold the same candidates, answers and prepared constituencies."""
+    if not (
+        a.version == b.version
+        and a.people == b.people
+        and a.parties == b.parties
+        and np.array_equal(a.candidate_ids, b.candidate_ids)
+        and np.array_equal(a.answers, b.answers, equal_nan=True)
+    ):
+        return False
+    for cid in a.constituency_ids:
+        x, y = a.constituency(cid), b.constituency(cid)
+        if not (
+            np.array_equal(x.candidate_ids, y.candidate_ids)
+            and np.array_equal(x.matrix.answers, y.matrix.answers, equal_nan=True)
+            and np.array_equal(x.party_profiles.answers, y.party_profiles.answers, equal_nan=True)
+        ):
+            return False
+    return True
+
+
+def test_a_rebuild_reads_again_only_the_candidates_who_changed_and_matches_a_full_build(db):
+    # At the deadline thousands of candidates are listed and a few dozen save between two rebuilds.
+    make_election(db, published=True)
+    candidates = [
+        make_candidate(db, municipality=place, number=n, party_id=party)
+        for n, (place, party) in enumerate(
+            [("179", "kok"), ("179", "sdp"), ("179", None), ("091", "kok"), ("091", "vihr"),
+             ("837", "sdp"), ("837", "sdp"), ("837", "kesk")],
+            start=2,
+        )
+    ]
+    db.conn.commit()
+    current = snapshot.build_snapshot(db, "kunta-2029")
+    questions = current.question_ids
+    rng = random.Random(2029)
+    for step in range(40):
+        for _ in range(rng.randint(1, 3)):
+            who, what = rng.choice(candidates), rng.choice(questions)
+            change = rng.choice(["answer", "answer", "unanswer", "delete", "rename", "elected"])
+            if change == "answer":
+                db.execute(
+                    """INSERT INTO answer (candidate_id, question_id, value) VALUES (?, ?, ?)
+                       ON CONFLICT DO UPDATE SET value = excluded.value""",
+                    [who, what, rng.randint(1, 5)],
+                )
+            elif change == "unanswer":
+                db.execute(
+                    "UPDATE answer SET value = NULL WHERE candidate_id = ? AND question_id = ?",
+                    [who, what],
+                )
+            elif change == "delete":
+                db.execute("DELETE FROM answer WHERE candidate_id = ?", [who])
+            elif change == "rename":
+                db.execute(
+                    "UPDATE candidate SET first_name = ?, languages = ? WHERE id = ?",
+                    [f"Nimi{step}", rng.choice(['["fi"]', '["sv", "fi"]']), who],
+                )
+            else:
+                db.execute("UPDATE candidate SET elected = ? WHERE id = ?", [step % 2, who])
+        snapshot.bump_version(db, "kunta-2029")
+        db.conn.commit()
+        for cid in current.constituency_ids:
+            current.constituency(cid)  # prepared by voters before the change
+        untouched = {
+            cid: current.constituency(cid)
+            for cid in current.constituency_ids
+            if not any(
+                p["constituency_id"] == cid and p["id"] in changed_since(db, current)
+                for p in current.people
+            )
+        }
+        updated = snapshot.update_snapshot(db, current)
+        assert updated is not None, f"step {step}: only answers and names changed"
+        assert same_snapshot(updated, snapshot.build_snapshot(db, "kunta-2029")), f"step {step}"
+        for cid, view in untouched.items():
+            assert updated.constituency(cid) is view  # nobody there changed: nothing prepared anew
+        current = updated
+
+
+def changed_since(db, snap: snapshot.ElectionSnapshot) -> set[int]:
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM candidate WHERE changed_version > ?", [snap.version]
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "INSERT INTO candidate (election_id, constituency_id, party_id, number, first_name, last_name)"
+        " VALUES ('kunta-2029', 'kunta-2029:179', 'sdp', 40, 'Uusi', 'Ehdokas')",
+        "DELETE FROM candidate WHERE number = 3",
+        "UPDATE candidate SET party_id = 'vihr' WHERE number = 3",
+        "UPDATE candidate SET number = 30 WHERE number = 3",
+        "UPDATE candidate SET constituency_id = 'kunta-2029:091' WHERE number = 3",
+        "UPDATE question SET scale = '[1,2,4,5]' WHERE id = 'free-premises'",
+        "UPDATE election SET published_at = NULL",
+    ],
+    ids=["added", "removed", "new party", "new number", "moved", "new scale", "unpublished"],
+)
+def test_a_rebuild_starts_from_scratch_when_the_candidate_list_or_statements_change(db, change):
+    make_election(db, published=True)
+    make_candidate(db, number=2)
+    make_candidate(db, number=3)
+    make_candidate(db, municipality="091", number=4)
+    db.conn.commit()
+    before = snapshot.build_snapshot(db, "kunta-2029")
+    db.execute(change)
+    snapshot.bump_version(db, "kunta-2029")
+    db.conn.commit()
+    assert snapshot.update_snapshot(db, before) is None
+    # The full build that takes its place sees the change.
+    after = snapshot.build_snapshot(db, "kunta-2029", previous=before)
+    assert same_snapshot(after, snapshot.build_snapshot(db, "kunta-2029"))

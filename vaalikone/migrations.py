@@ -166,6 +166,38 @@ def m004_organisations_and_users(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_candidate_changes(db: sqlite_utils.Database) -> None:
+    """Mark each candidate with the election data_version its answers or listing last changed at.
+
+    Snapshots then patch in only the candidates changed since they were built (snapshot.update_snapshot)
+    instead of reading every answer again. Triggers keep the mark for every writer, present and future:
+    the value is the version the writing transaction's bump will produce (or later), so it is always
+    above the version of any snapshot built before the write.
+    """
+    mark = """UPDATE candidate SET changed_version =
+                  (SELECT e.data_version + 1 FROM election e WHERE e.id = candidate.election_id)
+              WHERE id = {row}.{column}"""
+    db.execute("ALTER TABLE candidate ADD COLUMN changed_version INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX candidate_changed ON candidate(election_id, changed_version)")
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        db.execute(
+            f"""CREATE TRIGGER answer_{event.lower()}_marks_candidate AFTER {event} ON answer
+                BEGIN {mark.format(row=row, column="candidate_id")}; END"""
+        )
+    db.execute(
+        f"""CREATE TRIGGER candidate_insert_marks_candidate AFTER INSERT ON candidate
+            BEGIN {mark.format(row="NEW", column="id")}; END"""
+    )
+    # Only what a snapshot holds (snapshot.LISTED_COLUMNS); the mark's own update does not match this list.
+    db.execute(
+        f"""CREATE TRIGGER candidate_update_marks_candidate AFTER UPDATE OF
+                election_id, constituency_id, party_id, number, first_name, last_name, languages, elected
+                ON candidate
+            BEGIN {mark.format(row="NEW", column="id")}; END"""
+    )
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 
