@@ -148,7 +148,15 @@ def init_app(app: Flask) -> None:
 # escaped), without its wrappers.
 @pass_context
 def _template_gettext(context: Context, string: str, **variables: Any) -> str:
-    text = translations().ugettext(string)
+    catalog = translations()
+    if not variables and context.eval_ctx.autoescape:
+        # A results page shows some sixty fixed strings: each is made Markup once per catalog.
+        made = catalog.__dict__.setdefault("_vaalikone_markup", {})
+        found = made.get(string)
+        if found is None:
+            found = made[string] = Markup(catalog.ugettext(string)) % variables
+        return found
+    text = catalog.ugettext(string)
     return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
 
