@@ -19,8 +19,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
     )
     config_module.configure(app, config)
-    from vaalikone import auth, db, errors, i18n, pages, security
+    from vaalikone import auth, db, errors, i18n, pages, requestmemo, security
 
+    requestmemo.init_app(app)
     i18n.init_app(app)
     pages.init_app(app)
     db.init_app(app)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from contextlib import chdir
-from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from vaalikone.config import PACKAGE_DIR, PROJECT_DIR
+from vaalikone.requestmemo import per_request
 
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
@@ -39,34 +38,6 @@ def select_locale() -> str:
         if candidate in LANGUAGES:
             return candidate
     return "fi"
-
-
-# A results page asks for its language and translations a few hundred times; Flask-Babel's lookups (and
-# even reading an attribute of `request`) walk context-local proxies each time, so the answers are kept in
-# one context variable that lives exactly as long as the request.
-_request_memo: ContextVar[dict[str, Any] | None] = ContextVar(
-    "vaalikone_request_memo", default=None
-)
-
-
-def per_request(name: str, make: Callable[[], Any]) -> Any:
-    """make(), computed once per request and kept under `name` (computed at each call outside one)."""
-    memo = _request_memo.get()
-    if memo is None:
-        return make()
-    try:
-        return memo[name]
-    except KeyError:
-        found = memo[name] = make()
-        return found
-
-
-def _start_request_memo() -> None:
-    _request_memo.set({})
-
-
-def _end_request_memo(exc: BaseException | None = None) -> None:
-    _request_memo.set(None)
 
 
 def current_language() -> str:
@@ -115,8 +86,6 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(TRANSLATIONS_DIR) for _ in DOMAINS)
     app.config["BABEL_DOMAIN"] = ";".join(DOMAINS)
     babel.init_app(app, locale_selector=select_locale)
-    app.before_request_funcs.setdefault(None, []).insert(0, _start_request_memo)
-    app.teardown_request(_end_request_memo)
     # Templates translate through the per-request lookup, one call deep: Flask-Babel's callables, wrapped
     # by Jinja's newstyle gettext, take three calls and two context lookups per string.
     app.jinja_env.install_gettext_callables(

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from vaalikone import scoring
 from vaalikone.db import database_file
+from vaalikone.requestmemo import per_request
 from vaalikone.snapshot import get_snapshot
 
 IMPORTANCE = scoring.IMPORTANCE
@@ -68,7 +69,10 @@ _memo_lock = threading.Lock()
 def _memo(db: sqlite_utils.Database) -> dict[Any, Any]:
     """This worker's memo for the database's current elections and constituencies (one small query)."""
     path = database_file(db)
-    key = tuple(db.execute(_STRUCTURE_SQL).fetchall())
+    # Asked a few times per page: the query runs once per request (every time outside one).
+    key = per_request(
+        f"vaalikone_structure:{path}", lambda: tuple(db.execute(_STRUCTURE_SQL).fetchall())
+    )
     held = _memos.get(path)
     if held is None or held[0] != key:
         with _memo_lock:
