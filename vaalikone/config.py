@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_DAYS": 14,
     "RESULTS_PAGE_SIZE": 20,
     # Seconds a worker may serve voters a snapshot older than the latest saved answers (see snapshot.py).
-    "SNAPSHOT_MAX_STALENESS": 15.0,
+    "SNAPSHOT_MAX_STALENESS": 5.0,
 }
 
 

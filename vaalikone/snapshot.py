@@ -6,8 +6,9 @@ answers have changed. One cheap query per request checks the version.
 
 While candidates are saving, answers change many times a second. A worker then serves the snapshot it has
 for up to `max_staleness` seconds, and after that rebuilds it in a background thread while voters are still
-served the previous one: no voter waits for a rebuild. Constituencies whose candidates and answers did not
-change keep their prepared matrices. A change of publication is never served late.
+served the previous one: no voter waits for a rebuild. A rebuild reads again only the candidates changed
+since the last snapshot (update_snapshot; triggers keep `candidate.changed_version`), and constituencies
+where nobody changed keep their prepared matrices. A change of publication is never served late.
 """
 
 from __future__ import annotations
