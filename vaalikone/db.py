@@ -29,8 +29,13 @@ def connect(path: str | Path) -> sqlite_utils.Database:
 
 
 def database_file(db: sqlite_utils.Database) -> str:
-    """The file a connection reads: the key of every per-worker cache built from it."""
-    return str(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    """The file a connection reads: the key of every per-worker cache built from it (asked a few times
+    per request, so kept on the connection's Database object, whose file never changes)."""
+    path = getattr(db, "_vaalikone_file", None)
+    if path is None:
+        path = str(db.conn.execute("PRAGMA database_list").fetchone()[2])
+        db._vaalikone_file = path  # type: ignore[attr-defined]
+    return path
 
 
 @contextmanager

@@ -91,6 +91,13 @@ def _memoised(db: sqlite_utils.Database, key: tuple[Any, ...], make: Callable[[]
     return memo[key]
 
 
+def statement_ids(db: sqlite_utils.Database) -> frozenset[str]:
+    """Every statement in the bank (kept per worker like the elections' statement lists)."""
+    return _memoised(
+        db, ("statement-ids",), lambda: frozenset(q for (q,) in db.execute("SELECT id FROM question"))
+    )
+
+
 def collation_key(name: str) -> str:
     """Sort key for Finnish and Swedish names: case-insensitive, å ä ö after z."""
     return name.casefold().translate(_COLLATION)

@@ -159,7 +159,7 @@ def _body() -> dict[str, Any]:
 
 
 def _answers(
-    given: Any, questions: dict[str, dict[str, Any]], all_ids: set[str], code: str
+    given: Any, questions: dict[str, dict[str, Any]], all_ids: frozenset[str], code: str
 ) -> dict[str, int]:
     if not isinstance(given, dict):
         _fail(_("Kentän answers pitää olla JSON-olio."))
@@ -183,7 +183,7 @@ def _answers(
 
 
 def _weights(
-    given: Any, questions: dict[str, dict[str, Any]], all_ids: set[str], code: str
+    given: Any, questions: dict[str, dict[str, Any]], all_ids: frozenset[str], code: str
 ) -> dict[str, float]:
     if not isinstance(given, dict):
         _fail(_("Kentän weights pitää olla JSON-olio."))
@@ -207,7 +207,7 @@ def _weights(
     return weights
 
 
-def _known(qid: str, questions: dict[str, Any], all_ids: set[str], code: str) -> None:
+def _known(qid: str, questions: dict[str, Any], all_ids: frozenset[str], code: str) -> None:
     if qid in questions:
         return
     if qid in all_ids:
@@ -245,7 +245,7 @@ def match():
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         _fail(_("Kentän limit pitää olla kokonaisluku väliltä 1–%(max)d.", max=MAX_LIMIT))
     questions = {q["id"]: q for q in voting.questions_for(db, ballots)}
-    all_ids = {qid for (qid,) in db.execute("SELECT id FROM question")}
+    all_ids = voting.statement_ids(db)
     answers = _answers(body.get("answers", {}), questions, all_ids, code)
     weights = _weights(body.get("weights", {}), questions, all_ids, code)
     out = []
