@@ -550,6 +550,23 @@ def test_theme_party_and_goal_scores_agree_with_the_reference(
     )
     for name, expected in ref_parties.items():
         np.testing.assert_allclose(getattr(parties, name), expected, atol=TOL, rtol=0, err_msg=name)
+    # As the server does it: candidates and party profiles stacked in one matrix, matched once.
+    profiles = party_profiles(candidates, e["party_index"], e["n_parties"])
+    both = match(voter, weights, np.vstack([candidates, profiles]), metric=metric, missing=missing)
+    n = len(candidates)
+    stacked = party_match(
+        voter,
+        weights,
+        candidates,
+        e["party_index"],
+        e["n_parties"],
+        metric=metric,
+        missing=missing,
+        matches=both[:n],
+        profile_matches=both[n:],
+    )
+    for name, expected in ref_parties.items():
+        np.testing.assert_allclose(getattr(stacked, name), expected, atol=TOL, rtol=0, err_msg=name)
 
     aligned = alignment(e["goals"], e["goal_weights"], candidates, metric=metric, missing=missing)
     ref_aligned = ref.alignment(

@@ -37,6 +37,8 @@ class ConstituencyView:
     matrix: CandidateMatrix
     party_index: np.ndarray  # (rows,) index into ElectionSnapshot.party_ids
     party_profiles: CandidateMatrix  # (parties, Q) median answers of each party's candidates here
+    # Candidates, then party profiles, in one matrix: a voter is matched with both in one product.
+    stacked: CandidateMatrix
 
 
 @dataclass
@@ -91,11 +93,14 @@ class ElectionSnapshot:
                 and np.array_equal(old.party_index, party_index)
                 and np.array_equal(old.matrix.answers, answers, equal_nan=True)
             ):
-                matrix, profiles = old.matrix, old.party_profiles  # nothing changed here
+                matrix, profiles, stacked = old.matrix, old.party_profiles, old.stacked  # unchanged
             else:
                 matrix = CandidateMatrix(answers)
                 profiles = CandidateMatrix(party_profiles(matrix, party_index, len(self.party_ids)))
-            view = ConstituencyView(constituency_id, rows, ids, matrix, party_index, profiles)
+                stacked = CandidateMatrix(np.vstack([answers, profiles.answers]))
+            view = ConstituencyView(
+                constituency_id, rows, ids, matrix, party_index, profiles, stacked
+            )
             self._views[constituency_id] = view
         return view
 

@@ -12,6 +12,7 @@ import math
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -98,6 +99,7 @@ def statement_ids(db: sqlite_utils.Database) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=20_000)
 def collation_key(name: str) -> str:
     """Sort key for Finnish and Swedish names: case-insensitive, å ä ö after z."""
     return name.casefold().translate(_COLLATION)
@@ -388,7 +390,8 @@ def results(
         view = snapshot.constituency(ballot.constituency["id"])
     except LookupError:  # a constituency without candidates
         return Result(ballot, [], [], answered)
-    matches = scoring.match(voter, w, view.matrix)
+    both = scoring.match(voter, w, view.stacked)  # candidates, then party profiles
+    matches, profile_matches = both[: len(view.rows)], both[len(view.rows) :]
     order = scoring.rank(matches, snapshot.numbers[view.rows])
     parties = snapshot.parties
     people = snapshot.people
@@ -406,8 +409,8 @@ def results(
         view.matrix,
         party_index,
         len(snapshot.party_ids),
-        profiles=view.party_profiles,
         matches=matches,
+        profile_matches=profile_matches,
     )
     counts = np.bincount(party_index, minlength=len(snapshot.party_ids)).tolist()
     party_rows = [
