@@ -314,20 +314,20 @@ def _party_heading(lang: str, name: str, count: int) -> Markup:
 
 
 @lru_cache(maxsize=8)
-def _spread_format(lang: str) -> tuple[Markup, Markup]:
-    """The spread cell of voter/_rows.html as a %-format with named slots, and the cell without a match.
+def _spread_format(lang: str) -> tuple[str, Markup]:
+    """The spread cell of voter/_rows.html as a str.format with named fields, and the cell without a match.
 
     Quartiles differ from voter to voter, so a cache of rendered cells rarely hits; rendering the macro
-    once with placeholders and filling them with Markup's escaping % costs a fraction of a render.
+    once with placeholders and filling in numbers costs a fraction of a render.
     """
     slots = ("x", "width", "median", "low", "high")
     marks = {name: f"\x00{name}\x00" for name in slots}
     macro = _rows_macro("spread_cell")
     html = str(macro((marks["x"], marks["width"], marks["median"]), marks["low"], marks["high"]))
-    html = html.replace("%", "%%")
+    html = html.replace("{", "{{").replace("}", "}}")
     for name, mark in marks.items():
-        html = html.replace(mark, f"%({name})s")
-    return Markup(html), macro(None, "", "")
+        html = html.replace(mark, f"{{{name}}}")
+    return html, macro(None, "", "")
 
 
 def _spread(p: dict[str, Any], lang: str) -> Markup:
@@ -336,13 +336,16 @@ def _spread(p: dict[str, Any], lang: str) -> Markup:
     filled, empty = _spread_format(lang)
     if p["q1"] != p["q1"]:  # NaN: nothing to compare
         return empty
-    return filled % {
-        "x": f"{p['q1']:.1f}",
-        "width": f"{max(p['q3'] - p['q1'], 1):.1f}",
-        "median": f"{max(p['median'] - 0.75, 0):.1f}",
-        "low": percent(p["q1"]),
-        "high": percent(p["q3"]),
-    }
+    # Numbers formatted here and escaped percentages: nothing else enters the markup.
+    return Markup(
+        filled.format(
+            x=f"{p['q1']:.1f}",
+            width=f"{max(p['q3'] - p['q1'], 1):.1f}",
+            median=f"{max(p['median'] - 0.75, 0):.1f}",
+            low=escape(percent(p["q1"])),
+            high=escape(percent(p["q3"])),
+        )
+    )
 
 
 def _table_rows(
