@@ -271,6 +271,11 @@ def test_results_show_party_ranking_with_spread(demo_client, demo_app):
     assert all(
         re.search(r'class="spread-box"', r) and re.search(r"\d+\xa0%–\d+\xa0%", r) for r in rows
     )
+    # The drawn box spans the quartiles written beside it.
+    for row in rows:
+        x, width = (float(v) for v in re.search(r'x="([\d.]+)" y="2" width="([\d.]+)"', row).groups())
+        low, high = (int(v) for v in re.search(r"(\d+)\xa0%–(\d+)\xa0%", row).groups())
+        assert abs(x - low) <= 0.5 and (width == 1 or abs(x + width - high) <= 0.6), row
 
 
 def test_results_paging_and_filters_by_party_language_and_name(demo_client, demo_app):
