@@ -283,12 +283,74 @@ def report_rows(sizes: Sizes) -> list[Row]:
     ]
 
 
+def snapshot_rows(sizes: Sizes) -> list[Row]:
+    """Rebuilding a demo election's snapshot after 50 candidates saved, with every constituency prepared:
+    patching in the changed candidates (snapshot.update_snapshot) against reading everything again
+    (shown in the reference column, so the speed-up column is the ratio)."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from vaalikone import create_app, demo, snapshot
+    from vaalikone.db import connect
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.db"
+        create_app({"DATABASE": str(path), "SECRET_KEY": "bench"})
+        db = connect(path)
+        demo.load_demo(db)
+        rng = random.Random(SEED)
+        runs = max(3, sizes.batch_runs)
+        for election_id in ("kunta-2025", "alue-2025"):
+            current = snapshot.build_snapshot(db, election_id)
+            ids = [int(c) for c in current.candidate_ids]
+
+            def prepared(snap: snapshot.ElectionSnapshot) -> snapshot.ElectionSnapshot:
+                for constituency_id in snap.constituency_ids:
+                    snap.constituency(constituency_id)
+                return snap
+
+            prepared(current)
+            changes = []
+            for _ in range(runs):
+                with db.conn:  # 50 candidates save one answer each, as between two rebuilds at the deadline
+                    for cid in rng.sample(ids, 50):
+                        db.execute(
+                            "UPDATE answer SET value = ? WHERE candidate_id = ? AND value IS NOT NULL",
+                            [rng.choice([1, 2, 4, 5]), cid],
+                        )
+                    snapshot.bump_version(db, election_id)
+                start = time.perf_counter()
+                updated = snapshot.update_snapshot(db, current)
+                assert updated is not None
+                prepared(updated)
+                changes.append(time.perf_counter() - start)
+                current = updated
+            full = median_seconds(
+                lambda eid=election_id: prepared(snapshot.build_snapshot(db, eid)), runs
+            )
+            rows.append(
+                Row(
+                    f"snapshot rebuild, {election_id}",
+                    f"{len(ids):,} cand., 50 changed",
+                    statistics.median(changes),
+                    runs,
+                    reference=full,
+                    note="reference: full rebuild",
+                )
+            )
+        db.conn.close()
+    return rows
+
+
 ROWS: list[Callable[[Sizes], list[Row]]] = [
     one_voter_rows,
     batch_rows,
     organisation_rows,
     real_data_rows,
     report_rows,
+    snapshot_rows,
 ]
 
 
