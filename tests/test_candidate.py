@@ -128,10 +128,13 @@ def test_saves_under_concurrency_are_all_kept(make_app, tmp_path):
     ]
     acknowledged: dict[int, list[str]] = {}
     errors: list[str] = []
-    barrier = threading.Barrier(len(ids))
+    barrier = threading.Barrier(len(ids), timeout=60)
 
-    def candidate_saves(n: int, cid: int) -> None:
-        client = create_app(
+    # One app per candidate, as separate workers would have, made before the threads start: CPython 3.11.7
+    # can fail compiling werkzeug's URL rules in many threads at once ("AST constructor recursion depth
+    # mismatch", seen once in CI), and app start-up is not what this test is about.
+    clients = {
+        n: create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "x",
@@ -140,6 +143,19 @@ def test_saves_under_concurrency_are_all_kept(make_app, tmp_path):
                 "RATELIMIT_ENABLED": False,
             }
         ).test_client()
+        for n in range(2, 22)
+    }
+
+    def candidate_saves(n: int, cid: int) -> None:
+        try:
+            saves(n, cid)
+        except BaseException as error:  # a thread's failure must fail the test, not hang it
+            errors.append(f"{n}: {error!r}")
+            barrier.abort()
+            raise
+
+    def saves(n: int, cid: int) -> None:
+        client = clients[n]
         client.post("/kirjaudu", data={"email": f"c{n}@example.fi", "password": "salasana-123"})
         barrier.wait()
         for round_ in range(5):
