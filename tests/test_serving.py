@@ -127,7 +127,7 @@ def same_snapshot(a: snapshot.ElectionSnapshot, b: snapshot.ElectionSnapshot) ->
         if not (
             np.array_equal(x.candidate_ids, y.candidate_ids)
             and np.array_equal(x.matrix.answers, y.matrix.answers, equal_nan=True)
-            and np.array_equal(x.party_profiles.answers, y.party_profiles.answers, equal_nan=True)
+            and np.array_equal(x.party_profiles, y.party_profiles, equal_nan=True)
         ):
             return False
     return True

@@ -424,16 +424,14 @@ def party_match(
     *,
     metric: Metric = "cityblock",
     missing: Policy = "max",
-    profiles: CandidateMatrix | np.ndarray | None = None,
     matches: np.ndarray | None = None,
     profile_matches: np.ndarray | None = None,
 ) -> PartyScores:
     """The voter's match with each party's median profile and its candidates' spread of matches.
 
-    `profiles` (party_profiles of the same candidates), `matches` (the candidates' match with this voter)
-    and `profile_matches` (the profiles' match with this voter) may be passed when already at hand:
-    profiles do not depend on the voter, so a server computes them once, and it can match a voter with
-    candidates and profiles stacked in one matrix.
+    `matches` (the candidates' match with this voter) and `profile_matches` (the party profiles' match with
+    this voter) may be passed when already at hand: a server prepares the profiles once per constituency
+    and matches a voter with candidates and profiles stacked in one matrix.
     """
     cm = _as_matrix(candidates)
     parties = _groups(party_index, n_parties, cm.n_candidates, "party_index")
@@ -442,9 +440,7 @@ def party_match(
         if party.shape != (n_parties,):
             raise ValueError(f"profile_matches must have shape ({n_parties},), got {party.shape}")
     else:
-        if profiles is None:
-            profiles = party_profiles(cm, parties, n_parties)
-        party = match(voter, weights, profiles, metric=metric, missing=missing)
+        party = match(voter, weights, party_profiles(cm, parties, n_parties), metric=metric, missing=missing)
     party[np.bincount(parties, minlength=n_parties) == 0] = np.nan  # no candidates, no party line
     own = match(voter, weights, cm, metric=metric, missing=missing) if matches is None else matches
     (q1, median, q3, low, high), counts = _grouped_quantiles(

@@ -36,7 +36,7 @@ class ConstituencyView:
     candidate_ids: np.ndarray  # (rows,)
     matrix: CandidateMatrix
     party_index: np.ndarray  # (rows,) index into ElectionSnapshot.party_ids
-    party_profiles: CandidateMatrix  # (parties, Q) median answers of each party's candidates here
+    party_profiles: np.ndarray  # (parties, Q) median answers of each party's candidates here
     # Candidates, then party profiles, in one matrix: a voter is matched with both in one product.
     stacked: CandidateMatrix
 
@@ -96,8 +96,8 @@ class ElectionSnapshot:
                 matrix, profiles, stacked = old.matrix, old.party_profiles, old.stacked  # unchanged
             else:
                 matrix = CandidateMatrix(answers)
-                profiles = CandidateMatrix(party_profiles(matrix, party_index, len(self.party_ids)))
-                stacked = CandidateMatrix(np.vstack([answers, profiles.answers]))
+                profiles = party_profiles(matrix, party_index, len(self.party_ids))
+                stacked = CandidateMatrix(np.vstack([answers, profiles]))
             view = ConstituencyView(
                 constituency_id, rows, ids, matrix, party_index, profiles, stacked
             )
