@@ -176,13 +176,11 @@ def test_a_rebuild_reads_again_only_the_candidates_who_changed_and_matches_a_ful
         db.conn.commit()
         for cid in current.constituency_ids:
             current.constituency(cid)  # prepared by voters before the change
+        changed = changed_since(db, current)
         untouched = {
             cid: current.constituency(cid)
             for cid in current.constituency_ids
-            if not any(
-                p["constituency_id"] == cid and p["id"] in changed_since(db, current)
-                for p in current.people
-            )
+            if not any(p["constituency_id"] == cid and p["id"] in changed for p in current.people)
         }
         updated = snapshot.update_snapshot(db, current)
         assert updated is not None, f"step {step}: only answers and names changed"
