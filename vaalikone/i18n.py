@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import chdir
 from functools import lru_cache
@@ -16,7 +17,9 @@ from babel.support import Translations
 from flask import Flask, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations
 from jinja2 import pass_context
+from jinja2.ext import Extension
 from jinja2.runtime import Context
+from jinja2.utils import LRUCache
 from markupsafe import Markup
 
 from vaalikone.config import PACKAGE_DIR, PROJECT_DIR
@@ -86,6 +89,8 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(TRANSLATIONS_DIR) for _ in DOMAINS)
     app.config["BABEL_DOMAIN"] = ";".join(DOMAINS)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension(FixedStrings)
+    app.jinja_env.cache = PerLanguageCache(app.jinja_env.cache.capacity)
     # Templates translate through the per-request lookup, one call deep: Flask-Babel's callables, wrapped
     # by Jinja's newstyle gettext, take three calls and two context lookups per string.
     app.jinja_env.install_gettext_callables(
@@ -111,6 +116,50 @@ def init_app(app: Flask) -> None:
         localized=localized,
     )
     app.cli.add_command(translate)
+
+
+# A whole `{{ _("...") }}` expression with one plain string literal and no variables.
+_FIXED_STRING = re.compile(r"""\{\{ _\((?P<q>["'])(?P<msgid>(?:(?!(?P=q))[^\\])*)(?P=q)\) \}\}""")
+_JINJA_MARKS = ("{{", "}}", "{%", "%}", "{#", "#}")
+
+
+class FixedStrings(Extension):
+    """Templates are compiled once per language with their fixed strings already translated.
+
+    A results page shows some sixty strings that never change within a language; calling gettext for each,
+    on every page, was a tenth of the voter pages' work. Only a whole `{{ _("...") }}` with a plain literal
+    and no variables is replaced, by exactly what the call would return (the translation as markup, `%%`
+    made `%`); anything else still translates at render time. Extraction reads the sources, which keep
+    their `_()` calls. PerLanguageCache keeps the compiled templates apart by language.
+    """
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        catalog = translations()
+
+        def translated(found: re.Match) -> str:
+            try:
+                text = catalog.ugettext(found["msgid"]) % {}
+            except (TypeError, ValueError):  # a stray % fails at render time, as it did before
+                return found[0]
+            return found[0] if any(mark in text for mark in _JINJA_MARKS) else text
+
+        return _FIXED_STRING.sub(translated, source)
+
+
+class PerLanguageCache(LRUCache):
+    """Jinja's template cache with the request's language in every key (see FixedStrings)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        return super().__getitem__((key, current_language()))
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__((key, current_language()), value)
+
+    def __contains__(self, key: Any) -> bool:
+        return super().__contains__((key, current_language()))
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__((key, current_language()))
 
 
 # Jinja's newstyle gettext semantics (always %-formatted, Markup under autoescape so that the variables are
