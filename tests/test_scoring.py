@@ -19,6 +19,7 @@ from tests import scoring_reference as ref
 from vaalikone.scoring import (
     IMPORTANCE,
     CandidateMatrix,
+    Groups,
     alignment,
     explain,
     group_summary,
@@ -236,6 +237,31 @@ def test_constituency_summary_counts_strong_matches() -> None:
     assert summary.count.tolist() == [4, 0, 1]
     assert summary.strong.tolist() == [3, 0, 0]
     assert group_summary(values, groups, 3, strong=50.0).strong.tolist() == [4, 0, 1]
+
+
+@PROPERTY
+@given(
+    st.lists(st.integers(0, 4), min_size=1, max_size=25),
+    st.lists(st.lists(st.sampled_from([NAN, 0.0, 12.5, 50.0, 87.5, 100.0]) | st.floats(0, 100))),
+)
+def test_prepared_groups_give_every_voter_the_reference_quartiles(parties, voters) -> None:
+    """A constituency's parties are prepared once; each voter's matches then get the quartiles, extremes
+    and counts of the plain-Python reference (NaN matches ignored, parties without candidates NaN)."""
+    groups = Groups(np.array(parties), 6)  # party 5 has no candidates, and maybe others neither
+    for row in voters:
+        values = [row[i % len(row)] if row else NAN for i in range(len(parties))]
+        (q1, median, q3, low, high), counts = groups.quantiles(
+            np.array(values), (0.25, 0.5, 0.75, 0.0, 1.0)
+        )
+        expected = ref.group_summary(values, parties, 6)
+        np.testing.assert_allclose(q1, expected["q1"], atol=TOL, rtol=0)
+        np.testing.assert_allclose(median, expected["median"], atol=TOL, rtol=0)
+        np.testing.assert_allclose(q3, expected["q3"], atol=TOL, rtol=0)
+        assert counts.tolist() == expected["count"]
+        for p in range(6):
+            members = [v for v, party in zip(values, parties, strict=True) if party == p and v == v]
+            assert low[p] == min(members) if members else np.isnan(low[p])
+            assert high[p] == max(members) if members else np.isnan(high[p])
 
 
 def test_support_counts_candidates_strictly_on_the_goals_side() -> None:
@@ -550,7 +576,8 @@ def test_theme_party_and_goal_scores_agree_with_the_reference(
     )
     for name, expected in ref_parties.items():
         np.testing.assert_allclose(getattr(parties, name), expected, atol=TOL, rtol=0, err_msg=name)
-    # As the server does it: candidates and party profiles stacked in one matrix, matched once.
+    # As the server does it: candidates and party profiles stacked in one matrix, matched once, and the
+    # parties prepared once as Groups.
     profiles = party_profiles(candidates, e["party_index"], e["n_parties"])
     both = match(voter, weights, np.vstack([candidates, profiles]), metric=metric, missing=missing)
     n = len(candidates)
@@ -558,7 +585,7 @@ def test_theme_party_and_goal_scores_agree_with_the_reference(
         voter,
         weights,
         candidates,
-        e["party_index"],
+        Groups(e["party_index"], e["n_parties"]),
         e["n_parties"],
         metric=metric,
         missing=missing,

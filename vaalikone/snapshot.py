@@ -18,13 +18,14 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import sqlite_utils
 
 from vaalikone.db import connect, database_file
-from vaalikone.scoring import CandidateMatrix, normalise, party_profiles
+from vaalikone.scoring import CandidateMatrix, Groups, normalise, party_profiles
 
 
 @dataclass
@@ -39,6 +40,12 @@ class ConstituencyView:
     party_profiles: np.ndarray  # (parties, Q) median answers of each party's candidates here
     # Candidates, then party profiles, in one matrix: a voter is matched with both in one product.
     stacked: CandidateMatrix
+    party_groups: Groups = field(init=False, repr=False)  # party_index prepared for each voter's spreads
+    candidate_keys: frozenset[str] = field(init=False, repr=False)  # ids as forms send them
+
+    def __post_init__(self) -> None:
+        self.party_groups = Groups(self.party_index, len(self.party_profiles))
+        self.candidate_keys = frozenset(str(i) for i in self.candidate_ids.tolist())
 
 
 @dataclass
@@ -67,7 +74,7 @@ class ElectionSnapshot:
     _previous_views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
     _previous_party_ids: list[str | None] = field(default_factory=list, repr=False)
 
-    @property
+    @cached_property
     def question_index(self) -> dict[str, int]:
         return {qid: i for i, qid in enumerate(self.question_ids)}
 
@@ -108,15 +115,18 @@ class ElectionSnapshot:
         self, answers: dict[str, int | None], weights: dict[str, float] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """A voter's raw answers and weights as arrays aligned with question_ids (NaN = skipped)."""
-        raw = np.array(
-            [
-                answers.get(qid) if answers.get(qid) is not None else np.nan
-                for qid in self.question_ids
-            ],
-            dtype=np.float64,
-        )
+        index = self.question_index
+        raw = np.full(len(index), np.nan)
+        for qid, value in answers.items():
+            i = index.get(qid)
+            if i is not None and value is not None:
+                raw[i] = value
+        w = np.ones(len(index))
+        for qid, weight in (weights or {}).items():
+            i = index.get(qid)
+            if i is not None:
+                w[i] = weight
         voter = normalise(raw, self.scale_min, self.scale_max)
-        w = np.array([(weights or {}).get(qid, 1.0) for qid in self.question_ids], dtype=np.float64)
         return voter, w
 
 

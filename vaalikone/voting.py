@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -351,14 +351,58 @@ def weights_for(levels: Mapping[str, str]) -> dict[str, float]:
     return {qid: IMPORTANCE[level] for qid, level in levels.items()}
 
 
+class Ranking(Sequence):
+    """A constituency's candidates best first. Each row, the candidate's listed fields with its party, match
+    and rank, is made when first asked for: a results page shows 20 of a list of hundreds.
+
+    A row is this request's own dict, made once: pages add their own keys to the rows they show."""
+
+    def __init__(
+        self,
+        people: list[dict[str, Any]],
+        parties: dict[str, dict[str, Any]],
+        rows: list[int],
+        matches: list[float],
+    ) -> None:
+        self._people, self._parties, self._rows, self._matches = people, parties, rows, matches
+        self._made: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._row(j) for j in range(*i.indices(len(self._rows)))]
+        if i < 0:
+            i += len(self._rows)
+        if not 0 <= i < len(self._rows):
+            raise IndexError(i)
+        return self._row(i)
+
+    def _row(self, i: int) -> dict[str, Any]:
+        made = self._made.get(i)
+        if made is None:
+            person = self._people[self._rows[i]]
+            made = self._made[i] = {
+                **person,
+                "party": self._parties.get(person["party_id"]),
+                "match": self._matches[i],
+                "rank": i + 1,
+            }
+        return made
+
+
 @dataclass
 class Result:
     """One election's results for the voter: every candidate of the constituency and every party, ranked."""
 
     ballot: Ballot
-    candidates: list[dict[str, Any]]  # best first, each with "match" (NaN if nothing to compare)
+    candidates: Sequence[dict[str, Any]]  # best first, each with "match" (NaN if nothing to compare)
     parties: list[dict[str, Any]]  # best first, with "match", "q1", "median", "q3", "count"
     answered: int  # statements of this election the voter answered (with a weight above 0)
+    # Who stands here, for filters and chosen candidates without going through every row:
+    candidate_ids: frozenset[str] = frozenset()  # as strings, as forms send them
+    standing: list[str | None] = field(default_factory=list)  # parties with candidates; None: independents
 
 
 def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -393,26 +437,20 @@ def results(
     both = scoring.match(voter, w, view.stacked)  # candidates, then party profiles
     matches, profile_matches = both[: len(view.rows)], both[len(view.rows) :]
     order = scoring.rank(matches, snapshot.numbers[view.rows])
+    ranked = Ranking(
+        snapshot.people, snapshot.parties, view.rows[order].tolist(), matches[order].tolist()
+    )
     parties = snapshot.parties
-    people = snapshot.people
-    # Each row is this request's own copy: pages add their own keys to the rows they show.
-    ranked = [
-        {**people[row], "party": parties.get(people[row]["party_id"]), "match": match, "rank": rank}
-        for rank, (row, match) in enumerate(
-            zip(view.rows[order].tolist(), matches[order].tolist(), strict=True), start=1
-        )
-    ]
-    party_index = view.party_index
     scores = scoring.party_match(
         voter,
         w,
         view.matrix,
-        party_index,
+        view.party_groups,
         len(snapshot.party_ids),
         matches=matches,
         profile_matches=profile_matches,
     )
-    counts = np.bincount(party_index, minlength=len(snapshot.party_ids)).tolist()
+    counts = view.party_groups.sizes.tolist()
     party_rows = [
         {
             "id": pid,
@@ -441,14 +479,17 @@ def results(
             collation_key(r["party"]["name_fi"] if r["party"] else r["id"]),
         )
     )
-    return Result(ballot, ranked, party_rows, answered)
+    standing = [pid for pid, count in zip(snapshot.party_ids, counts, strict=True) if count]
+    return Result(ballot, ranked, party_rows, answered, view.candidate_keys, standing)
 
 
 def filter_candidates(
-    candidates: list[dict[str, Any]], party: str = "", language: str = "", text: str = ""
-) -> list[dict[str, Any]]:
+    candidates: Sequence[dict[str, Any]], party: str = "", language: str = "", text: str = ""
+) -> Sequence[dict[str, Any]]:
     """Candidates of one party ("-" = independents), speaking one language, or matching a name or number."""
     needle = collation_key(text.strip())
+    if not (party or language or needle):
+        return candidates
     out = []
     for c in candidates:
         if party and (c["party_id"] or "-") != party:

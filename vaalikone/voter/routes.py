@@ -254,9 +254,10 @@ def _party_name(party: dict[str, Any] | None) -> str:
     return localized(party, "name") if party else _("Sitoutumaton")
 
 
-def _party_options(candidates: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _party_options(result: voting.Result) -> list[tuple[str, str]]:
     """The parties on this list ("-" for independents, last) by name, in alphabetical order of names."""
-    parties = {c["party_id"] or "-": c["party"] for c in candidates}
+    found = {p["id"]: p["party"] for p in result.parties}
+    parties = {pid or "-": found.get(pid) for pid in result.standing}
     ordered = sorted(
         parties.items(),
         key=lambda item: (
@@ -420,7 +421,7 @@ def _results_page(
         visible = shown[page * page_size : (page + 1) * page_size]
         candidate_rows, party_rows = _table_rows(result, visible, candidate_path, selected)
         visible_ids = {str(c["id"]) for c in visible}
-        all_ids = {str(c["id"]) for c in result.candidates}
+        all_ids = result.candidate_ids
         sections.append(
             {
                 "ballot": ballot,
@@ -438,7 +439,7 @@ def _results_page(
                 "selected": selected & all_ids,
                 # Chosen for comparison on another page of the list: kept, as hidden fields.
                 "kept": sorted((selected & all_ids) - visible_ids),
-                "party_options": _party_options(result.candidates),
+                "party_options": _party_options(result),
                 "error": error[1] if error and error[0] == eid else None,
             }
         )
