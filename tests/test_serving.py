@@ -227,3 +227,22 @@ def test_a_rebuild_starts_from_scratch_when_the_candidate_list_or_statements_cha
     # The full build that takes its place sees the change.
     after = snapshot.build_snapshot(db, "kunta-2029", previous=before)
     assert same_snapshot(after, snapshot.build_snapshot(db, "kunta-2029"))
+
+
+def test_a_ranking_makes_each_row_once_and_only_when_asked_for():
+    """Results pages show 20 rows of long lists: voting.Ranking builds a row when first read, and the
+    same dict after that, so a page's own keys on a row stay there."""
+    from vaalikone.voting import Ranking
+
+    people = [{"id": i, "party_id": "p" if i % 2 else None, "first_name": f"N{i}"} for i in range(5)]
+    ranking = Ranking(people, {"p": {"id": "p"}}, rows=[3, 0, 4, 1, 2], matches=[90.0, 80.0, 70.0, 60.0, 50.0])
+    assert len(ranking) == 5 and ranking._made == {}
+    page = ranking[1:3]
+    assert [(r["id"], r["rank"], r["match"]) for r in page] == [(0, 2, 80.0), (4, 3, 70.0)]
+    assert sorted(ranking._made) == [1, 2]  # nothing else was built
+    page[0]["shown"] = True
+    assert ranking[1]["shown"] and ranking[-4] is page[0]
+    assert ranking[0]["party"] == {"id": "p"} and ranking[1]["party"] is None
+    assert [r["id"] for r in ranking] == [3, 0, 4, 1, 2]
+    with pytest.raises(IndexError):
+        ranking[5]

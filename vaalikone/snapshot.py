@@ -114,7 +114,7 @@ class ElectionSnapshot:
     def voter_vectors(
         self, answers: dict[str, int | None], weights: dict[str, float] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """A voter's raw answers and weights as arrays aligned with question_ids (NaN = skipped)."""
+        """A voter's answers (normalised, NaN = skipped) and weights as arrays aligned with question_ids."""
         index = self.question_index
         raw = np.full(len(index), np.nan)
         for qid, value in answers.items():
