@@ -166,15 +166,8 @@ class PerLanguageCache(LRUCache):
 # escaped), without its wrappers.
 @pass_context
 def _template_gettext(context: Context, string: str, **variables: Any) -> str:
-    catalog = translations()
-    if not variables and context.eval_ctx.autoescape:
-        # A results page shows some sixty fixed strings: each is made Markup once per catalog.
-        made = catalog.__dict__.setdefault("_vaalikone_markup", {})
-        found = made.get(string)
-        if found is None:
-            found = made[string] = Markup(catalog.ugettext(string)) % variables
-        return found
-    text = catalog.ugettext(string)
+    # Fixed strings written as a whole {{ _("...") }} never get here: FixedStrings translated them.
+    text = translations().ugettext(string)
     return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
 
