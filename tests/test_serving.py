@@ -103,7 +103,9 @@ def test_voters_keep_the_previous_snapshot_while_the_next_is_built_in_the_backgr
     assert rebuilt.answers[row, column] == 0.75
     # The constituency whose answers changed is prepared anew; the other keeps its matrices.
     assert rebuilt.constituency("kunta-2029:179").matrix is not jyvaskyla.matrix
-    assert rebuilt.constituency("kunta-2029:091").matrix is helsinki.matrix
+    kept = rebuilt.constituency("kunta-2029:091")
+    assert kept.matrix is helsinki.matrix and kept.party_groups is helsinki.party_groups
+    assert rebuilt.constituency("kunta-2029:179").party_groups is not jyvaskyla.party_groups
     # A change of publication is never served late.
     db.execute("UPDATE election SET published_at = NULL")
     db.conn.commit()

@@ -13,6 +13,7 @@ where nobody changed keep their prepared matrices. A change of publication is ne
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -100,14 +101,16 @@ class ElectionSnapshot:
                 and np.array_equal(old.party_index, party_index)
                 and np.array_equal(old.matrix.answers, answers, equal_nan=True)
             ):
-                matrix, profiles, stacked = old.matrix, old.party_profiles, old.stacked  # unchanged
+                # Unchanged: everything prepared is kept; only where its rows sit may have moved.
+                view = copy.copy(old)
+                view.rows = rows
             else:
                 matrix = CandidateMatrix(answers)
                 profiles = party_profiles(matrix, party_index, len(self.party_ids))
                 stacked = CandidateMatrix(np.vstack([answers, profiles]))
-            view = ConstituencyView(
-                constituency_id, rows, ids, matrix, party_index, profiles, stacked
-            )
+                view = ConstituencyView(
+                    constituency_id, rows, ids, matrix, party_index, profiles, stacked
+                )
             self._views[constituency_id] = view
         return view
 
