@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from vaalikone.db import connect
+from vaalikone.db import opened
 
 
 @click.command("init-db")
@@ -26,14 +26,11 @@ def demo_command(if_empty: bool) -> None:
     """Load the demo 2025 municipal and county elections (deterministic; replaces earlier demo data)."""
     from vaalikone import demo
 
-    db = connect(current_app.config["DATABASE"])
-    try:
+    with opened(current_app.config["DATABASE"]) as db:
         if if_empty and demo.is_loaded(db):
             click.echo("Demo data already loaded.")
             return
         counts = demo.load_demo(db)
-    finally:
-        db.conn.close()
     for election_id, n in counts.items():
         click.echo(f"{election_id}: {n} candidates")
     click.echo(f"Demo accounts use the password '{demo.DEMO_PASSWORD}' (see README).")
@@ -65,11 +62,8 @@ def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
         raise click.ClickException(
             f"{len(error.problems)} problem(s): nothing was imported."
         ) from None
-    db = connect(current_app.config["DATABASE"])
-    try:
+    with opened(current_app.config["DATABASE"]) as db:
         written = yle.write(db, data)
-    finally:
-        db.conn.close()
     for key, value in data.summary().items():
         click.echo(f"{key}: {value}")
     click.echo(

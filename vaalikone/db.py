@@ -28,6 +28,16 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+@contextmanager
+def opened(path: str | Path) -> Iterator[sqlite_utils.Database]:
+    """A connection of its own for a command or start-up task, closed when the block ends."""
+    db = connect(path)
+    try:
+        yield db
+    finally:
+        db.conn.close()
+
+
 def database_file(db: sqlite_utils.Database) -> str:
     """The file a connection reads: the key of every per-worker cache built from it (asked a few times
     per request, so kept on the connection's Database object, whose file never changes)."""
@@ -86,12 +96,9 @@ def init_db(app: Flask) -> None:
     """Bring the schema up to date and load the reference data and question bank into it."""
     from vaalikone import reference
 
-    db = connect(app.config["DATABASE"])
-    try:
+    with opened(app.config["DATABASE"]) as db:
         apply_migrations(db)
         reference.sync(db, app.extensions["vaalikone.bank"])
-    finally:
-        db.conn.close()
 
 
 def init_app(app: Flask) -> None:

@@ -4,21 +4,18 @@ loaded once at start so the first voter does not pay for building them."""
 from __future__ import annotations
 
 from vaalikone import create_app
-from vaalikone.db import connect
+from vaalikone.db import opened
 from vaalikone.snapshot import get_snapshot
 
 app = create_app()
 
 
 def preload_snapshots() -> int:
-    db = connect(app.config["DATABASE"])
-    try:
+    with opened(app.config["DATABASE"]) as db:
         ids = [r[0] for r in db.execute("SELECT id FROM election WHERE published_at IS NOT NULL")]
         for election_id in ids:
             get_snapshot(db, election_id)
         return len(ids)
-    finally:
-        db.conn.close()
 
 
 preload_snapshots()

@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from vaalikone.admin.forms import ButtonForm, ElectionForm, ImportForm
 from vaalikone.auth import role_required
-from vaalikone.db import connect, get_db, writing
+from vaalikone.db import get_db, opened, writing
 from vaalikone.importers import candidates as candidate_import
 from vaalikone.reference import link_bank_questions
 from vaalikone.snapshot import bump_version
@@ -206,16 +206,13 @@ def create_admin(email: str, password: str) -> None:
     """Create an administrator account (or reset its password)."""
     if len(password) < 10:
         raise click.ClickException("The password must be at least 10 characters long.")
-    db = connect(current_app.config["DATABASE"])
-    try:
+    with opened(current_app.config["DATABASE"]) as db:
         with writing(db):
             db.execute(
                 """INSERT INTO user (email, password_hash, role, active, created_at) VALUES (?, ?, 'admin', 1, ?)
                    ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin'""",
                 [email.strip().lower(), generate_password_hash(password), now()],
             )
-    finally:
-        db.conn.close()
     click.echo(f"Administrator {email} ready.")
 
 
@@ -225,8 +222,7 @@ def create_admin(email: str, password: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_candidates_command(election_id: str, path: str) -> None:
     """Import candidates from a CSV file: all or nothing."""
-    db = connect(current_app.config["DATABASE"])
-    try:
+    with opened(current_app.config["DATABASE"]) as db:
         if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
             raise click.ClickException(f"Unknown election {election_id}.")
         with open(path, "rb") as f:
@@ -236,5 +232,3 @@ def import_candidates_command(election_id: str, path: str) -> None:
                 click.echo(problem, err=True)
             raise click.ClickException(f"{len(parsed.problems)} problem(s): nothing was imported.")
         click.echo(f"Imported {candidate_import.write(db, parsed, now())} candidates.")
-    finally:
-        db.conn.close()

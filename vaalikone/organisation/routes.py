@@ -28,7 +28,7 @@ from flask_wtf import FlaskForm
 
 from vaalikone import reports
 from vaalikone.auth import role_required
-from vaalikone.db import connect, get_db, writing
+from vaalikone.db import get_db, opened, writing
 from vaalikone.pages import shows_election
 from vaalikone.snapshot import get_snapshot
 
@@ -299,8 +299,7 @@ def create_organisation_user(
 
     if not re.fullmatch(r"[a-z0-9-]+", organisation_id):
         raise click.ClickException("The organisation id is lowercase letters, digits and hyphens.")
-    db = connect(current_app.config["DATABASE"])
-    try:
+    with opened(current_app.config["DATABASE"]) as db:
         with writing(db):
             if not db.execute(
                 "SELECT 1 FROM organisation WHERE id = ?", [organisation_id]
@@ -339,8 +338,6 @@ def create_organisation_user(
                 .last_pk
             )
             token = create_invitation(db, user_id, int(current_app.config["INVITATION_DAYS"]))
-    finally:
-        db.conn.close()
     click.echo(f"Invitation for {email}: /kutsu/{token}")
 
 
@@ -350,8 +347,7 @@ def create_organisation_user(
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def set_elected(election_id: str, path: str) -> None:
     """Mark the elected candidates from a CSV with columns candidate_id,elected (1 or 0): all or nothing."""
-    db = connect(current_app.config["DATABASE"])
-    try:
+    with opened(current_app.config["DATABASE"]) as db:
         known = {
             r[0]
             for r in db.execute("SELECT id FROM candidate WHERE election_id = ?", [election_id])
@@ -375,6 +371,4 @@ def set_elected(election_id: str, path: str) -> None:
             raise click.ClickException(f"{len(problems)} problem(s): nothing was changed.")
         with writing(db):
             db.conn.executemany("UPDATE candidate SET elected = ? WHERE id = ?", updates)
-    finally:
-        db.conn.close()
     click.echo(f"Updated {len(updates)} candidates.")
