@@ -12,6 +12,7 @@ import pytest
 from vaalikone import scoring
 from vaalikone.db import connect
 from vaalikone.snapshot import get_snapshot
+from vaalikone.voting import collation_key
 
 
 def text_of(html: str) -> str:
@@ -319,6 +320,43 @@ def test_results_paging_and_filters_by_party_language_and_name(demo_client, demo
         "/tulokset", data={**data, "q-kunta-2025": someone.split()[1].lower()}
     ).get_data(as_text=True)
     assert someone in ranked_names(found, "kunta-2025")
+
+
+def test_the_party_filter_offers_the_parties_standing_there_and_independents_last(
+    demo_client, demo_app
+):
+    db = connect(demo_app.config["DATABASE"])
+    # A municipality whose own list has independents, and whose county's list has them too.
+    code, county = db.execute(
+        """SELECT m.code, m.county_id FROM municipality m
+           JOIN constituency c ON c.election_id = 'kunta-2025' AND c.municipality_code = m.code
+           WHERE EXISTS (SELECT 1 FROM candidate WHERE constituency_id = c.id AND party_id IS NULL)
+             AND EXISTS (SELECT 1 FROM candidate x JOIN constituency y ON y.id = x.constituency_id
+                         WHERE y.county_id = m.county_id AND x.party_id IS NULL)
+           ORDER BY m.code LIMIT 1"""
+    ).fetchone()
+    expected = {}
+    for election, where, value in (
+        ("kunta-2025", "c.municipality_code = ?", code),
+        ("alue-2025", "c.county_id = ?", county),
+    ):
+        names = db.execute(
+            f"""SELECT DISTINCT p.id, p.name_fi FROM candidate x
+                JOIN constituency c ON c.id = x.constituency_id JOIN party p ON p.id = x.party_id
+                WHERE c.election_id = ? AND {where}""",
+            [election, value],
+        ).fetchall()
+        ordered = sorted(names, key=lambda row: collation_key(row[1]))  # å ä ö after z
+        expected[election] = [("", "Kaikki puolueet"), *ordered, ("-", "Sitoutumaton")]
+    db.conn.close()
+
+    html = demo_client.post("/tulokset", data={"kunta": code, "a-free-premises": "5"}).get_data(
+        as_text=True
+    )
+    for election, options in expected.items():
+        select = html.split(f'<select id="party-{election}"', 1)[1].split("</select>", 1)[0]
+        shown = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+        assert [(value, unescape(name)) for value, name in shown] == options
 
 
 def test_filtering_starts_from_the_first_page_and_keeps_other_choices(demo_client):

@@ -402,7 +402,7 @@ class Result:
     answered: int  # statements of this election the voter answered (with a weight above 0)
     # Who stands here, for filters and chosen candidates without going through every row:
     candidate_ids: frozenset[str] = frozenset()  # as strings, as forms send them
-    standing: list[str | None] = field(default_factory=list)  # parties with candidates; None: independents
+    independents: bool = False  # whether independents stand here (parties are in `parties`)
 
 
 def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -479,8 +479,9 @@ def results(
             collation_key(r["party"]["name_fi"] if r["party"] else r["id"]),
         )
     )
-    standing = [pid for pid, count in zip(snapshot.party_ids, counts, strict=True) if count]
-    return Result(ballot, ranked, party_rows, answered, view.candidate_keys, standing)
+    # Independents are counted last (party_ids ends with None).
+    independents = snapshot.party_ids[-1] is None and bool(counts[-1])
+    return Result(ballot, ranked, party_rows, answered, view.candidate_keys, independents)
 
 
 def filter_candidates(

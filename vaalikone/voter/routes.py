@@ -256,8 +256,9 @@ def _party_name(party: dict[str, Any] | None) -> str:
 
 def _party_options(result: voting.Result) -> list[tuple[str, str]]:
     """The parties on this list ("-" for independents, last) by name, in alphabetical order of names."""
-    found = {p["id"]: p["party"] for p in result.parties}
-    parties = {pid or "-": found.get(pid) for pid in result.standing}
+    parties = {p["id"]: p["party"] for p in result.parties}
+    if result.independents:
+        parties["-"] = None
     ordered = sorted(
         parties.items(),
         key=lambda item: (
