@@ -174,3 +174,144 @@ def test_huge_bodies_are_refused_clearly(fuzz_app):
         ).status_code
         == 400
     )
+
+
+# The other forms and endpoints: log-in, invitations, the administrator's and the organisations' pages.
+# A fuzzed path segment may contain "/" (405 from the router is an answer too). A small database of their own (an election, a candidate, an organisation, accounts for each role), compared
+# whole before and after every refused request.
+
+
+def fingerprint(db_path) -> str:
+    """Every row of every table: any change a refused request made shows here."""
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def roles_app(make_app):
+    from tests.builders import make_user
+    from vaalikone.db import connect
+
+    app = make_app(WTF_CSRF_ENABLED=False)
+    db = connect(app.config["DATABASE"])
+    make_election(db, published=True)
+    make_candidate(db)
+    db["organisation"].insert(
+        {"id": "jarjesto", "name_fi": "J", "name_sv": "J", "name_en": "J", "scope": "national"}
+    )
+    make_user(db, "admin@example.fi", "admin")
+    make_user(db, "jarjesto@example.fi", "organisation", organisation_id="jarjesto")
+    db.conn.commit()
+    db.conn.close()
+    return app
+
+
+def segment(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="") or "x"
+
+
+def refused_or_done(app, before: str, response, done: tuple[int, ...] = (302,)) -> None:
+    """Never a 500; a request that was not carried out changed nothing."""
+    assert response.status_code < 500, response.status_code
+    if response.status_code not in done:
+        assert fingerprint(app.config["DATABASE"]) == before
+
+
+@SETTINGS
+@given(
+    fields=st.dictionaries(st.sampled_from(["email", "password", "next", "lang"]), NASTY, max_size=4),
+    token=NASTY,
+    password=NASTY,
+    confirm=NASTY,
+)
+def test_log_in_and_invitation_forms(roles_app, fields, token, password, confirm):
+    before = fingerprint(roles_app.config["DATABASE"])
+    client = roles_app.test_client()
+    response = client.post("/kirjaudu", data=fields)
+    # Nobody's password is a fuzzed string, so no log-in succeeds: the form comes back with its message.
+    assert response.status_code in (200, 400), response.status_code
+    refused_or_done(roles_app, before, response, done=())
+    for response in (
+        client.get(f"/kutsu/{segment(token)}"),
+        client.post(f"/kutsu/{segment(token)}", data={"password": password, "confirm": confirm}),
+    ):
+        assert response.status_code in (200, 400, 404, 405), response.status_code
+        refused_or_done(roles_app, before, response, done=())
+
+
+@SETTINGS
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["kind", "date", "answer_deadline", "name_fi", "name_sv", "name_en"]),
+        NASTY,
+        max_size=6,
+    ),
+    election=NASTY,
+    upload=st.binary(max_size=3000),
+)
+def test_administrator_forms(roles_app, fields, election, upload):
+    import io
+
+    client = roles_app.test_client()
+    login(client, "admin@example.fi")
+    before = fingerprint(roles_app.config["DATABASE"])
+    refused_or_done(roles_app, before, client.post("/yllapito/vaalit", data=fields))
+    before = fingerprint(roles_app.config["DATABASE"])
+    for path in (f"/yllapito/vaalit/{segment(election)}", "/yllapito/vaalit/kunta-2029"):
+        assert client.get(path).status_code in (200, 404, 405)
+        response = client.post(
+            f"{path}/tuonti", data={"file": (io.BytesIO(upload), "ehdokkaat.csv")}
+        )
+        assert response.status_code in (302, 400, 404, 405), response.status_code
+        refused_or_done(roles_app, before, response)
+    for action in ("kutsut", "julkaisu"):
+        response = client.post(f"/yllapito/vaalit/{segment(election)}/{action}")
+        assert response.status_code in (200, 302, 404, 405), response.status_code
+        refused_or_done(roles_app, before, response, done=(200, 302))
+
+
+@SETTINGS
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "goal-free-premises",
+                "position-free-premises",
+                "weight-free-premises",
+                "goal-no-such",
+                "position-market-rent",
+                "weight-market-rent",
+            ]
+        ),
+        NASTY,
+        max_size=6,
+    ),
+    election=NASTY,
+    fmt=NASTY,
+    args=st.dictionaries(st.sampled_from(["vaalipiiri", "valitut", "org", "lang"]), NASTY),
+)
+def test_organisation_forms_and_reports(roles_app, fields, election, fmt, args):
+    client = roles_app.test_client()
+    login(client, "jarjesto@example.fi")
+    before = fingerprint(roles_app.config["DATABASE"])
+    response = client.post("/jarjesto/profiili/kunta-2029", data=fields)
+    assert response.status_code in (302, 400), response.status_code
+    refused_or_done(roles_app, before, response)
+    before = fingerprint(roles_app.config["DATABASE"])
+    for path in (
+        f"/jarjesto/profiili/{segment(election)}",
+        f"/jarjesto/raportti/{segment(election)}",
+        f"/jarjesto/raportti/kunta-2029.{segment(fmt)}",
+        f"/jarjesto/raportit/{segment(election)}.{segment(fmt)}",
+    ):
+        response = client.get(path, query_string=args)
+        assert response.status_code in (200, 400, 404, 405), (path, args, response.status_code)
+    assert fingerprint(roles_app.config["DATABASE"]) == before
