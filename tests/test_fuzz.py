@@ -227,7 +227,9 @@ def refused_or_done(app, before: str, response, done: tuple[int, ...] = (302,)) 
 
 @SETTINGS
 @given(
-    fields=st.dictionaries(st.sampled_from(["email", "password", "next", "lang"]), NASTY, max_size=4),
+    fields=st.dictionaries(
+        st.sampled_from(["email", "password", "next", "lang"]), NASTY, max_size=4
+    ),
     token=NASTY,
     password=NASTY,
     confirm=NASTY,
