@@ -3,13 +3,18 @@ the answer is always a 4xx with a clear message (or a normal page), never a 500,
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import sqlite3
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.builders import login, make_candidate, make_election
+from tests.builders import login, make_candidate, make_election, make_user
+from vaalikone.db import connect
 
 NASTY = st.one_of(
     st.text(max_size=300),
@@ -51,8 +56,6 @@ def fuzz_app(demo_app):
 
 
 def snapshot(db_path) -> tuple[int, int, int]:
-    import sqlite3
-
     conn = sqlite3.connect(db_path)
     try:
         return tuple(
@@ -151,8 +154,6 @@ def test_voter_forms(fuzz_app, fields, path):
 )
 def test_candidate_form(make_app, fields):
     app = make_app(WTF_CSRF_ENABLED=False)
-    from vaalikone.db import connect
-
     db = connect(app.config["DATABASE"])
     if not db.execute("SELECT 1 FROM election").fetchone():
         make_election(db)
@@ -183,9 +184,6 @@ def test_huge_bodies_are_refused_clearly(fuzz_app):
 
 def fingerprint(db_path) -> str:
     """Every row of every table: any change a refused request made shows here."""
-    import hashlib
-    import sqlite3
-
     conn = sqlite3.connect(db_path)
     try:
         return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
@@ -195,9 +193,6 @@ def fingerprint(db_path) -> str:
 
 @pytest.fixture
 def roles_app(make_app):
-    from tests.builders import make_user
-    from vaalikone.db import connect
-
     app = make_app(WTF_CSRF_ENABLED=False)
     db = connect(app.config["DATABASE"])
     make_election(db, published=True)
@@ -213,8 +208,6 @@ def roles_app(make_app):
 
 
 def segment(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text, safe="") or "x"
 
 
@@ -260,8 +253,6 @@ def test_log_in_and_invitation_forms(roles_app, fields, token, password, confirm
     upload=st.binary(max_size=3000),
 )
 def test_administrator_forms(roles_app, fields, election, upload):
-    import io
-
     client = roles_app.test_client()
     login(client, "admin@example.fi")
     before = fingerprint(roles_app.config["DATABASE"])
