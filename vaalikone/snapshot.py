@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from vaalikone.db import connect, database_file
+from vaalikone.db import database_file, opened
 from vaalikone.scoring import CandidateMatrix, Groups, normalise, party_profiles
 
 
@@ -220,9 +220,9 @@ def _rebuild_in_background(
             return
 
         def rebuild() -> None:
-            db = connect(key[0])
             try:
-                fresh = build_snapshot(db, election_id, previous=previous)
+                with opened(key[0]) as db:
+                    fresh = build_snapshot(db, election_id, previous=previous)
                 for constituency_id in list(previous._views):
                     try:
                         fresh.constituency(constituency_id)
@@ -234,7 +234,6 @@ def _rebuild_in_background(
             except Exception:  # noqa: BLE001 - voters keep the previous snapshot; the next request retries
                 log.exception("rebuilding the snapshot of %s failed", election_id)
             finally:
-                db.conn.close()
                 with _rebuilding_lock:
                     _rebuilding.pop(key, None)
 
