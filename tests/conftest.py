@@ -11,10 +11,18 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import settings
 from werkzeug.serving import make_server
 
 from vaalikone import create_app
 from vaalikone.db import connect
+
+# Property and fuzz tests draw the same examples on every run: a red CI then means a change broke something,
+# never that this run happened to draw a new input. (Exploring new inputs is a deliberate local run:
+# `pytest --hypothesis-profile=explore`.)
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")
 
 CHROMIUM = "/usr/bin/chromium"
 TEST_CONFIG = {

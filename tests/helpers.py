@@ -22,3 +22,13 @@ def assert_accessible(pg, name: str | None = None) -> None:
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     violations = results.response.get("violations", [])
     assert not violations, results.generate_report()
+
+
+def cell_text(locator) -> str:
+    """The words a cell shows, without the layout's white space around them.
+
+    innerText follows CSS: while the stylesheet is still on its way, a cell's inline SVG bar renders
+    inline and the cell's text gains a trailing space ("100% " instead of "100%"). Only ASCII white space
+    at the ends is layout; a non-breaking space inside ("100\xa0%") is the locale's and stays.
+    """
+    return locator.inner_text().strip(" \t\r\n")

@@ -7,7 +7,7 @@ import pytest
 
 from tests.builders import PASSWORD, make_election, make_user
 from tests.conftest import LiveServer
-from tests.helpers import assert_accessible
+from tests.helpers import assert_accessible, cell_text
 from vaalikone.db import connect
 
 pytestmark = pytest.mark.browser
@@ -108,8 +108,8 @@ def test_admin_imports_invites_and_a_candidate_answers_until_voters_see_it(
         kunta = voter.locator("section.election-results").first
         first_row = kunta.locator("table.candidates tbody tr").first
         assert first_row.locator("th").inner_text() == "Saimi Selkeä"
-        assert first_row.locator("td.match").inner_text() == "100\xa0%"
+        assert cell_text(first_row.locator("td.match")) == "100\xa0%"
         first_row.locator("th button").click()
         assert "Perustelen tämän vastauksen." in voter.content()
-        assert voter.locator(".big-match").inner_text() == "Vastaavuus kanssasi: 100\xa0%"
+        assert cell_text(voter.locator(".big-match")) == "Vastaavuus kanssasi: 100\xa0%"
         assert_accessible(voter, "voter-candidate-after-publishing")

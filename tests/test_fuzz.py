@@ -263,7 +263,8 @@ def test_administrator_forms(roles_app, fields, election, upload):
         response = client.post(
             f"{path}/tuonti", data={"file": (io.BytesIO(upload), "ehdokkaat.csv")}
         )
-        assert response.status_code in (302, 400, 404, 405), response.status_code
+        # 308: an id with a slash makes an empty path segment, which the router merges and redirects.
+        assert response.status_code in (302, 308, 400, 404, 405), response.status_code
         refused_or_done(roles_app, before, response)
     for action in ("kutsut", "julkaisu"):
         response = client.post(f"/yllapito/vaalit/{segment(election)}/{action}")

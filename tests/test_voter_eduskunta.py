@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.helpers import assert_accessible
+from tests.helpers import assert_accessible, cell_text
 from tests.test_voter import carried, first_row, ranked_ids, scorer_order, text_of
 from vaalikone.db import connect
 from vaalikone.snapshot import bump_version
@@ -263,6 +263,6 @@ def test_the_long_parliamentary_quiz_in_one_page_mode_in_chromium(live_server, p
             blocks.nth(i).locator(f"input[value='{value}']").check()
     page.click("form.quiz > .actions button")
     first = page.locator(f"#s-{ELECTION} table.candidates tbody tr").first
-    assert first.locator("td.match").inner_text() == "100%"
+    assert cell_text(first.locator("td.match")) == "100%"
     assert f"/ehdokkaat/{target}" in first.locator("button.name").get_attribute("formaction")
     assert_accessible(page, "voter-eduskunta-results-en")

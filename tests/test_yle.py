@@ -294,7 +294,7 @@ def test_reordering_real_statements_changes_nothing(real_answers, row, order):
 @pytest.mark.browser
 def test_the_2023_quiz_in_one_page_mode_finds_a_copied_candidate_at_100(yle_app, page):
     from tests.conftest import LiveServer
-    from tests.helpers import assert_accessible
+    from tests.helpers import assert_accessible, cell_text
 
     yle_app.config["WTF_CSRF_ENABLED"] = True
     copied = yle.ID_BASE["2023"] + 300
@@ -317,6 +317,6 @@ def test_the_2023_quiz_in_one_page_mode_finds_a_copied_candidate_at_100(yle_app,
         names = rows.locator("th").all_inner_texts()
         assert target["name"] in names
         row = rows.nth(names.index(target["name"]))
-        assert row.locator("td.match").inner_text() == "100\xa0%"
-        assert rows.first.locator("td.match").inner_text() == "100\xa0%"
+        assert cell_text(row.locator("td.match")) == "100\xa0%"
+        assert cell_text(rows.first.locator("td.match")) == "100\xa0%"
         assert "Lähde: Yle vaalikone, eduskuntavaalit 2023, avoin data" in page.content()
