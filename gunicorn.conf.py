@@ -25,5 +25,5 @@ timeout = 30
 graceful_timeout = 10
 # Requests are logged by path only: no query string, and never a body, where voters' answers travel.
 accesslog = os.environ.get("VAALIKONE_ACCESS_LOG", "-")
-logger_class = "vaalikone.accesslog.PathOnlyLogger"
+logger_class = "vaalikone.web.accesslog.PathOnlyLogger"
 errorlog = "-"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from vaalikone.reference import link_bank_questions
+from vaalikone.domain.places import link_bank_questions
 
 PASSWORD = "salasana-123"
 

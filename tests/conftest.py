@@ -70,7 +70,7 @@ def db(app: Flask):
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo elections loaded once per test session; tests get their own copy."""
-    from vaalikone import demo
+    from vaalikone.domain import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     create_app({**TEST_CONFIG, "DATABASE": str(path)})

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaalikone import scoring
 from vaalikone.db import connect
-from vaalikone.snapshot import get_snapshot
+from vaalikone.matching import scoring
+from vaalikone.matching.snapshot import get_snapshot
 
 
 def test_questions_in_each_language(demo_client, demo_app):

@@ -11,8 +11,8 @@ import pytest
 from tests.conftest import TEST_CONFIG
 from vaalikone import create_app
 from vaalikone.db import connect
-from vaalikone.migrations import apply_migrations
-from vaalikone.questions import QuestionBankError
+from vaalikone.db.migrations import apply_migrations
+from vaalikone.domain.statements import QuestionBankError
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from babel.support import Translations
 
-from vaalikone.i18n import DOMAINS, LANGUAGES, TRANSLATIONS_DIR, untranslated
+from vaalikone.catalogs import untranslated
+from vaalikone.i18n import DOMAINS, LANGUAGES, TRANSLATIONS_DIR
 
 
 def test_no_catalog_has_an_untranslated_or_fuzzy_message():

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import assert_accessible
-from vaalikone import reports, scoring
+from vaalikone import reports
 from vaalikone.db import connect
-from vaalikone.snapshot import get_snapshot
+from vaalikone.matching import scoring
+from vaalikone.matching.snapshot import get_snapshot
 
 pytestmark = pytest.mark.browser
 ELECTION = "alue-2025"

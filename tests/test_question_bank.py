@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vaalikone.questions import LANGUAGES, QuestionBankError, load_bank
+from vaalikone.domain.statements import LANGUAGES, QuestionBankError, load_bank
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
 SEEDS = QUESTIONS / "seeds"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from vaalikone.questions import COUNTIES
+from vaalikone.domain.statements import COUNTIES
 
 DATA = Path(__file__).resolve().parent.parent / "vaalikone" / "data"
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests import scoring_reference as ref
-from vaalikone.scoring import (
+from vaalikone.matching.scoring import (
     IMPORTANCE,
     CandidateMatrix,
     Groups,

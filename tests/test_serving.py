@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from tests.builders import make_candidate, make_election
-from vaalikone import snapshot
-from vaalikone.db import connect, get_db
+from vaalikone.db import connect
+from vaalikone.matching import snapshot
+from vaalikone.web.database import get_db
 
 
 def results_page(client, municipality: str = "179") -> str:
@@ -86,7 +87,6 @@ def test_voters_keep_the_previous_snapshot_while_the_next_is_built_in_the_backgr
         "INSERT INTO answer (candidate_id, question_id, value) VALUES (?, 'free-premises', 4)",
         [changing],
     )
-    snapshot.bump_version(db, "kunta-2029")
     db.conn.commit()
     # Younger than max_staleness: served as it is.
     assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5) is first
@@ -141,8 +141,16 @@ def test_a_rebuild_reads_again_only_the_candidates_who_changed_and_matches_a_ful
     candidates = [
         make_candidate(db, municipality=place, number=n, party_id=party)
         for n, (place, party) in enumerate(
-            [("179", "kok"), ("179", "sdp"), ("179", None), ("091", "kok"), ("091", "vihr"),
-             ("837", "sdp"), ("837", "sdp"), ("837", "kesk")],
+            [
+                ("179", "kok"),
+                ("179", "sdp"),
+                ("179", None),
+                ("091", "kok"),
+                ("091", "vihr"),
+                ("837", "sdp"),
+                ("837", "sdp"),
+                ("837", "kesk"),
+            ],
             start=2,
         )
     ]
@@ -174,7 +182,6 @@ def test_a_rebuild_reads_again_only_the_candidates_who_changed_and_matches_a_ful
                 )
             else:
                 db.execute("UPDATE candidate SET elected = ? WHERE id = ?", [step % 2, who])
-        snapshot.bump_version(db, "kunta-2029")
         db.conn.commit()
         for cid in current.constituency_ids:
             current.constituency(cid)  # prepared by voters before the change
@@ -195,9 +202,7 @@ def test_a_rebuild_reads_again_only_the_candidates_who_changed_and_matches_a_ful
 def changed_since(db, snap: snapshot.ElectionSnapshot) -> set[int]:
     return {
         row[0]
-        for row in db.execute(
-            "SELECT id FROM candidate WHERE changed_version > ?", [snap.version]
-        )
+        for row in db.execute("SELECT id FROM candidate WHERE changed_version > ?", [snap.version])
     }
 
 
@@ -223,7 +228,6 @@ def test_a_rebuild_starts_from_scratch_when_the_candidate_list_or_statements_cha
     db.conn.commit()
     before = snapshot.build_snapshot(db, "kunta-2029")
     db.execute(change)
-    snapshot.bump_version(db, "kunta-2029")
     db.conn.commit()
     assert snapshot.update_snapshot(db, before) is None
     # The full build that takes its place sees the change.
@@ -234,10 +238,14 @@ def test_a_rebuild_starts_from_scratch_when_the_candidate_list_or_statements_cha
 def test_a_ranking_makes_each_row_once_and_only_when_asked_for():
     """Results pages show 20 rows of long lists: voting.Ranking builds a row when first read, and the
     same dict after that, so a page's own keys on a row stay there."""
-    from vaalikone.voting import Ranking
+    from vaalikone.matching.voting import Ranking
 
-    people = [{"id": i, "party_id": "p" if i % 2 else None, "first_name": f"N{i}"} for i in range(5)]
-    ranking = Ranking(people, {"p": {"id": "p"}}, rows=[3, 0, 4, 1, 2], matches=[90.0, 80.0, 70.0, 60.0, 50.0])
+    people = [
+        {"id": i, "party_id": "p" if i % 2 else None, "first_name": f"N{i}"} for i in range(5)
+    ]
+    ranking = Ranking(
+        people, {"p": {"id": "p"}}, rows=[3, 0, 4, 1, 2], matches=[90.0, 80.0, 70.0, 60.0, 50.0]
+    )
     assert len(ranking) == 5 and ranking._made == {}
     page = ranking[1:3]
     assert [(r["id"], r["rank"], r["match"]) for r in page] == [(0, 2, 80.0), (4, 3, 70.0)]

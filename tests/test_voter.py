@@ -9,10 +9,10 @@ from html import unescape
 import numpy as np
 import pytest
 
-from vaalikone import scoring
 from vaalikone.db import connect
-from vaalikone.snapshot import get_snapshot
-from vaalikone.voting import collation_key
+from vaalikone.matching import scoring
+from vaalikone.matching.snapshot import get_snapshot
+from vaalikone.matching.voting import collation_key
 
 
 def text_of(html: str) -> str:
@@ -274,7 +274,9 @@ def test_results_show_party_ranking_with_spread(demo_client, demo_app):
     )
     # The drawn box spans the quartiles written beside it.
     for row in rows:
-        x, width = (float(v) for v in re.search(r'x="([\d.]+)" y="2" width="([\d.]+)"', row).groups())
+        x, width = (
+            float(v) for v in re.search(r'x="([\d.]+)" y="2" width="([\d.]+)"', row).groups()
+        )
         low, high = (int(v) for v in re.search(r"(\d+)\xa0%–(\d+)\xa0%", row).groups())
         assert abs(x - low) <= 0.5 and (width == 1 or abs(x + width - high) <= 0.6), row
 

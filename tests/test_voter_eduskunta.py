@@ -13,7 +13,6 @@ import pytest
 from tests.helpers import assert_accessible, cell_text
 from tests.test_voter import carried, first_row, ranked_ids, scorer_order, text_of
 from vaalikone.db import connect
-from vaalikone.snapshot import bump_version
 
 ELECTION = "eduskunta-test"
 SCALE = [1, 2, 4, 5]
@@ -107,7 +106,6 @@ def add_parliamentary_election(db, seed: int = 7) -> dict[str, list[int]]:
                             "justification_fi": "Perustelu suomeksi." if i == 1 and value else None,
                         }
                     )
-        bump_version(db, ELECTION)
     return ids
 
 

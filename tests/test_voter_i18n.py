@@ -9,7 +9,8 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from vaalikone.i18n import DOMAINS, TRANSLATIONS_DIR, untranslated
+from vaalikone.catalogs import untranslated
+from vaalikone.i18n import DOMAINS, TRANSLATIONS_DIR
 
 
 def test_no_catalog_has_an_untranslated_or_fuzzy_message():

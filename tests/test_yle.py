@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from tests import scoring_reference as ref
 from tests.conftest import TEST_CONFIG
 from tests.test_foundation import dump
-from vaalikone import create_app, scoring
+from vaalikone import create_app
 from vaalikone.db import connect
 from vaalikone.importers import yle
-from vaalikone.snapshot import get_snapshot
+from vaalikone.matching import scoring
+from vaalikone.matching.snapshot import get_snapshot
 
 DATA = Path(__file__).resolve().parent.parent / "vaalikone" / "data" / "yle"
 

@@ -19,17 +19,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
     )
     config_module.configure(app, config)
-    from vaalikone import auth, db, errors, i18n, pages, requestmemo, security
+    from vaalikone import cli, requestmemo
+    from vaalikone.web import accounts, database, errors, i18n, security, templating
 
     requestmemo.init_app(app)
     i18n.init_app(app)
-    pages.init_app(app)
-    db.init_app(app)
+    templating.init_app(app)
+    database.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
+    accounts.init_app(app)
     add_blueprints(app)
     errors.init_app(app)
-    add_commands(app)
+    cli.init_app(app)
     if app.config.get("PROXY_COUNT"):
         # Behind nginx or a load balancer: trust exactly that many X-Forwarded-* hops, so rate limits and
         # logs see the client's address, not the proxy's.
@@ -42,12 +43,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def add_blueprints(app: Flask) -> None:
     """One blueprint per audience: voters, candidates, organisations, administrators, and the JSON API."""
-    from vaalikone.admin.routes import bp as admin_bp
-    from vaalikone.api.routes import bp as api_bp
-    from vaalikone.auth import bp as auth_bp
-    from vaalikone.candidate.routes import bp as candidate_bp
-    from vaalikone.organisation.routes import bp as organisation_bp
-    from vaalikone.voter.routes import bp as voter_bp
+    from vaalikone.web.admin.routes import bp as admin_bp
+    from vaalikone.web.api.routes import bp as api_bp
+    from vaalikone.web.auth.routes import bp as auth_bp
+    from vaalikone.web.candidate.routes import bp as candidate_bp
+    from vaalikone.web.organisation.routes import bp as organisation_bp
+    from vaalikone.web.voter.routes import bp as voter_bp
 
     app.register_blueprint(voter_bp)
     app.register_blueprint(auth_bp)
@@ -55,10 +56,3 @@ def add_blueprints(app: Flask) -> None:
     app.register_blueprint(organisation_bp, url_prefix="/jarjesto")
     app.register_blueprint(admin_bp, url_prefix="/yllapito")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-
-
-def add_commands(app: Flask) -> None:
-    """CLI commands live beside the code they drive; each module registers its own."""
-    from vaalikone import commands
-
-    commands.init_app(app)

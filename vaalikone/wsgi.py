@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vaalikone import create_app
 from vaalikone.db import opened
-from vaalikone.snapshot import get_snapshot
+from vaalikone.matching.snapshot import get_snapshot
 
 app = create_app()
 

@@ -18,7 +18,6 @@ import sqlite_utils
 
 from vaalikone.db import writing
 from vaalikone.importers import decode_utf8
-from vaalikone.snapshot import bump_version
 
 COLUMNS = (
     "election",
@@ -188,7 +187,6 @@ def write(db: sqlite_utils.Database, parsed: CandidateImport, created_at: str) -
     """Insert the candidates and their (password-less) accounts in one transaction."""
     if parsed.problems:
         raise ValueError("refusing to import a file with problems")
-    elections = set()
     with writing(db):
         for row in parsed.rows:
             cid, (column, value, name_fi, name_sv) = row["constituency"]
@@ -224,7 +222,4 @@ def write(db: sqlite_utils.Database, parsed: CandidateImport, created_at: str) -
                     "created_at": created_at,
                 }
             )
-            elections.add(row["election_id"])
-        for election_id in elections:
-            bump_version(db, election_id)
     return len(parsed.rows)

@@ -22,9 +22,8 @@ from typing import Any
 import sqlite_utils
 
 from vaalikone.db import writing
+from vaalikone.domain.places import read_csv
 from vaalikone.importers import decode_utf8
-from vaalikone.reference import read_csv
-from vaalikone.snapshot import bump_version
 
 SCALE = [1, 2, 4, 5]
 SKIPPED_2015 = {"", "3"}
@@ -488,6 +487,5 @@ def write(db: sqlite_utils.Database, data: YleData) -> bool:
         db["constituency"].insert_all(data.constituencies.values(), pk="id")
         db["candidate"].insert_all(data.candidates, pk="id")
         db["answer"].insert_all(data.answers, pk=("candidate_id", "question_id"), batch_size=2000)
-        bump_version(db, election["id"])
         db["meta"].upsert({"key": key, "value": data.fingerprint}, pk="key")
     return True

@@ -1,6 +1,6 @@
 """Organisation reports: how candidates, parties, constituencies and statements align with a goal profile.
 
-Data assembly only: every number comes from vaalikone.scoring (alignment, group_summary,
+Data assembly only: every number comes from vaalikone.matching.scoring (alignment, group_summary,
 statement_support) on the published snapshot, so pages, downloads and tests share one computation.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from vaalikone import scoring
-from vaalikone.snapshot import ElectionSnapshot, get_snapshot
+from vaalikone.matching import scoring
+from vaalikone.matching.snapshot import ElectionSnapshot, get_snapshot
 
 STRONG = 75.0
 

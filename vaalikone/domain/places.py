@@ -14,9 +14,9 @@ from pathlib import Path
 import sqlite_utils
 
 from vaalikone.db import writing
-from vaalikone.questions import QuestionBank
+from vaalikone.domain.statements import QuestionBank
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def read_csv(name: str) -> list[dict[str, str]]:

@@ -1,4 +1,5 @@
-"""Accounts for candidates, organisations and administrators (voters never have one): Flask-Login."""
+"""Who is logged in: accounts of candidates, organisations and administrators (voters never have one),
+through Flask-Login. Shared by the blueprints; the log-in pages themselves are the `auth` blueprint."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from flask import Flask, abort, session
 from flask_login import LoginManager, UserMixin, current_user
 
-from vaalikone.db import get_db
+from vaalikone.web.database import get_db
 
 
 class _LoginManager(LoginManager):
@@ -84,6 +85,4 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-from vaalikone.auth.routes import bp  # noqa: E402  (the blueprint needs the manager above)
-
-__all__ = ["User", "bp", "load_user", "login_manager", "role_required"]
+__all__ = ["User", "load_user", "login_manager", "role_required"]

@@ -26,7 +26,7 @@ import numpy as np
 import sqlite_utils
 
 from vaalikone.db import database_file, opened
-from vaalikone.scoring import CandidateMatrix, Groups, normalise, party_profiles
+from vaalikone.matching.scoring import CandidateMatrix, Groups, normalise, party_profiles
 
 
 @dataclass
@@ -41,7 +41,9 @@ class ConstituencyView:
     party_profiles: np.ndarray  # (parties, Q) median answers of each party's candidates here
     # Candidates, then party profiles, in one matrix: a voter is matched with both in one product.
     stacked: CandidateMatrix
-    party_groups: Groups = field(init=False, repr=False)  # party_index prepared for each voter's spreads
+    party_groups: Groups = field(
+        init=False, repr=False
+    )  # party_index prepared for each voter's spreads
     candidate_keys: frozenset[str] = field(init=False, repr=False)  # ids as forms send them
 
     def __post_init__(self) -> None:
@@ -64,7 +66,9 @@ class ElectionSnapshot:
     party_index: np.ndarray  # (C,) int
     constituency_ids: list[str]
     constituency_index: np.ndarray  # (C,) int
-    answers: np.ndarray  # (C, Q) normalised to [0, 1], NaN = unanswered; matrices are per constituency
+    answers: (
+        np.ndarray
+    )  # (C, Q) normalised to [0, 1], NaN = unanswered; matrices are per constituency
     # What result lists show of each candidate (aligned with candidate_ids) and the parties they stand for:
     # read with the answers so that a results page needs no query of its own.
     people: list[dict[str, Any]] = field(default_factory=list)
@@ -156,11 +160,6 @@ log = logging.getLogger(__name__)
 def data_version(db: sqlite_utils.Database, election_id: str) -> int | None:
     row = db.execute("SELECT data_version FROM election WHERE id = ?", [election_id]).fetchone()
     return None if row is None else row[0]
-
-
-def bump_version(db: sqlite_utils.Database, election_id: str) -> None:
-    """Mark an election's answers as changed: snapshots rebuild on their next use."""
-    db.execute("UPDATE election SET data_version = data_version + 1 WHERE id = ?", [election_id])
 
 
 def get_snapshot(

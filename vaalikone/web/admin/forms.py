@@ -1,11 +1,12 @@
 """Administrator forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
+
+from vaalikone.i18n import lazy_gettext as _l
 
 
 class ElectionForm(FlaskForm):

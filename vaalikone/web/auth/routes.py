@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from vaalikone.auth.forms import LoginForm
-from vaalikone.db import get_db, writing
-from vaalikone.security import limiter
+from vaalikone.domain import accounts
+from vaalikone.i18n import gettext as _
+from vaalikone.web.accounts import User
+from vaalikone.web.auth.forms import LoginForm, SetPasswordForm
+from vaalikone.web.database import get_db
+from vaalikone.web.security import limiter
 
 bp = Blueprint("auth", __name__, cli_group=None)
 
@@ -36,8 +38,6 @@ def login():
         return redirect(url_for(HOME_BY_ROLE[current_user.role]))
     form = LoginForm()
     if form.validate_on_submit():
-        from vaalikone.auth import User
-
         rows = list(get_db().query("SELECT * FROM user WHERE email = ?", [form.email.data.strip()]))
         row = rows[0] if rows else None
         password_hash = (row or {}).get("password_hash") or _DUMMY_HASH
@@ -66,33 +66,15 @@ def logout():
 @limiter.limit("20 per minute", methods=["POST"])
 def accept_invitation(token: str):
     """A single-use, expiring invitation lets a candidate or organisation user set a password."""
-    import hashlib
-    import hmac
-    from datetime import UTC, datetime
-
-    from vaalikone.auth import User
-    from vaalikone.auth.forms import SetPasswordForm
-
     db = get_db()
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    rows = list(db.query("SELECT * FROM invitation WHERE token_hash = ?", [digest]))
-    invitation = rows[0] if rows and hmac.compare_digest(rows[0]["token_hash"], digest) else None
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    if invitation is None or invitation["used_at"] or invitation["expires_at"] < now:
+    if accounts.live_invitation(db, token) is None:
         return render_template("auth/invitation_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        from werkzeug.security import generate_password_hash
-
-        with writing(db):
-            db.execute(
-                "UPDATE user SET password_hash = ? WHERE id = ?",
-                [generate_password_hash(form.password.data), invitation["user_id"]],
-            )
-            db.execute("UPDATE invitation SET used_at = ? WHERE token_hash = ?", [now, digest])
-        user = User.from_row(
-            next(db.query("SELECT * FROM user WHERE id = ?", [invitation["user_id"]]))
-        )
+        user_id = accounts.accept_invitation(db, token, form.password.data)
+        if user_id is None:  # another request used it first
+            return render_template("auth/invitation_invalid.html"), 404
+        user = User.from_row(next(db.query("SELECT * FROM user WHERE id = ?", [user_id])))
         login_user(user)
         flash(_("Salasana on asetettu. Tervetuloa!"))
         return redirect(url_for(HOME_BY_ROLE[user.role]))

@@ -411,7 +411,11 @@ class Groups:
     quantiles of values that change from voter to voter cost one sort instead of two dozen array steps."""
 
     def __init__(
-        self, group_index: np.ndarray, n_groups: int, n: int | None = None, what: str = "group_index"
+        self,
+        group_index: np.ndarray,
+        n_groups: int,
+        n: int | None = None,
+        what: str = "group_index",
     ) -> None:
         rows = len(np.asarray(group_index)) if n is None else n
         self.index = _groups(group_index, n_groups, rows, what)
@@ -436,9 +440,7 @@ class Groups:
         self._points[qs] = points
         return points
 
-    def quantiles(
-        self, values: np.ndarray, qs: Sequence[float]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def quantiles(self, values: np.ndarray, qs: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
         """Quantiles (len(qs), G) of values (N,) per group, ignoring NaN, and counts of values (G,):
         exactly _grouped_quantiles' numbers, which it falls back on when a value is NaN."""
         values = np.asarray(values, dtype=np.float64)

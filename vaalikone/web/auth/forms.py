@@ -1,9 +1,10 @@
 """Log-in form."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from vaalikone.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

@@ -198,6 +198,63 @@ def m005_candidate_changes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_fresh_by_construction(db: sqlite_utils.Database) -> None:
+    """Every change voters can see advances its election's data_version, whoever writes it.
+
+    Snapshots and per-worker caches are keyed on data_version. Writers used to bump it by hand, and two
+    forgot (elected flags, the reference sync): voters then got a stale snapshot, and pages that read the
+    statements afresh met a snapshot with the old ones. Now the database does it: answers, candidates
+    (their listing and elected flags), an election's statements and the statements' texts, publication.
+    SQLite's triggers are per row, so a save of 30 answers advances the version 30 times; only its
+    growth matters, never its size.
+    """
+    bump = "UPDATE election SET data_version = data_version + 1 WHERE id = {election}"
+    by_candidate = "(SELECT election_id FROM candidate WHERE id = {row}.candidate_id)"
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        db.execute(
+            f"""CREATE TRIGGER answer_{event.lower()}_bumps_election AFTER {event} ON answer
+                BEGIN {bump.format(election=by_candidate.format(row=row))}; END"""
+        )
+        db.execute(
+            f"""CREATE TRIGGER election_question_{event.lower()}_bumps_election
+                AFTER {event} ON election_question
+                BEGIN {bump.format(election=f"{row}.election_id")}; END"""
+        )
+    db.execute(
+        f"""CREATE TRIGGER candidate_insert_bumps_election AFTER INSERT ON candidate
+            BEGIN {bump.format(election="NEW.election_id")}; END"""
+    )
+    db.execute(
+        f"""CREATE TRIGGER candidate_delete_bumps_election AFTER DELETE ON candidate
+            BEGIN {bump.format(election="OLD.election_id")}; END"""
+    )
+    # What a snapshot or a candidate page shows of a candidate; a moved candidate changes both elections.
+    db.execute(
+        f"""CREATE TRIGGER candidate_update_bumps_election AFTER UPDATE OF
+                election_id, constituency_id, party_id, number, first_name, last_name, languages, elected,
+                intro_fi, intro_sv, web_url
+                ON candidate
+            BEGIN
+                {bump.format(election="NEW.election_id")};
+                UPDATE election SET data_version = data_version + 1
+                    WHERE id = OLD.election_id AND OLD.election_id IS NOT NEW.election_id;
+            END"""
+    )
+    db.execute(
+        """CREATE TRIGGER question_update_bumps_election AFTER UPDATE ON question
+           BEGIN UPDATE election SET data_version = data_version + 1 WHERE id IN
+               (SELECT election_id FROM election_question WHERE question_id = NEW.id); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER election_publication_bumps_election AFTER UPDATE OF published_at ON election
+           BEGIN UPDATE election SET data_version = data_version + 1 WHERE id = NEW.id; END"""
+    )
+    # Log-out, a password change and deactivation end every older session of the user: sessions carry
+    # the version they were opened at.
+    db.execute("ALTER TABLE user ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

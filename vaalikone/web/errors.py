@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from vaalikone.i18n import gettext as _
 
 
 def _message(code: int) -> str:

@@ -1,17 +1,16 @@
-"""The database: one SQLite file through sqlite-utils, a connection per request, versioned migrations."""
+"""The database: one SQLite file through sqlite-utils, opened with the settings every connection needs.
+
+No Flask here: commands, importers and the domain layer open connections with `connect`/`opened`; the web
+layer keeps one per thread for requests (`vaalikone.web.database`)."""
 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
-from flask import Flask, current_app, g
-
-from vaalikone.migrations import apply_migrations
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -64,47 +63,3 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise
     else:
         db.conn.execute("COMMIT")
-
-
-# Opening a connection (and setting its pragmas) costs about as much as a whole match API request, so each
-# thread keeps its last one open between requests. Between requests it holds no transaction: SQLite in
-# autocommit mode reads the newest committed data at every statement.
-_threads = threading.local()
-
-
-def get_db() -> sqlite_utils.Database:
-    """The request's database connection: this thread's open one for the app's file, or a new one."""
-    if "db" not in g:
-        path = str(current_app.config["DATABASE"])
-        held = getattr(_threads, "db", None)
-        if held is None or held[0] != path:
-            if held is not None:
-                held[1].conn.close()
-            held = _threads.db = (path, connect(path))
-        g.db = held[1]
-    return g.db
-
-
-def close_db(exc: BaseException | None = None) -> None:
-    """End of request: whatever it left uncommitted is rolled back, as closing the connection would."""
-    db = g.pop("db", None)
-    if db is not None and db.conn.in_transaction:
-        db.conn.rollback()
-
-
-def init_db(app: Flask) -> None:
-    """Bring the schema up to date and load the reference data and question bank into it."""
-    from vaalikone import reference
-
-    with opened(app.config["DATABASE"]) as db:
-        apply_migrations(db)
-        reference.sync(db, app.extensions["vaalikone.bank"])
-
-
-def init_app(app: Flask) -> None:
-    """Load the question bank (a broken file stops start-up), migrate, and register teardown."""
-    from vaalikone.questions import load_bank
-
-    app.extensions["vaalikone.bank"] = load_bank(Path(app.config["QUESTIONS_DIR"]))
-    app.teardown_appcontext(close_db)
-    init_db(app)

@@ -28,12 +28,12 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from vaalikone import voting
-from vaalikone.db import get_db
-from vaalikone.i18n import current_language, localized, percent
 from vaalikone.i18n import gettext as _
-from vaalikone.pages import shows_election
+from vaalikone.matching import voting
 from vaalikone.requestmemo import per_request
+from vaalikone.web.database import get_db
+from vaalikone.web.i18n import current_language, localized, percent
+from vaalikone.web.templating import shows_election
 
 bp = Blueprint("voter", __name__, cli_group=None)
 

@@ -14,8 +14,7 @@ import numpy as np
 import sqlite_utils
 
 from vaalikone.db import writing
-from vaalikone.reference import link_bank_questions, read_csv
-from vaalikone.snapshot import bump_version
+from vaalikone.domain.places import link_bank_questions, read_csv
 
 SEED = 2025
 ELECTIONS = [
@@ -214,8 +213,6 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
                 "created_at": PUBLISHED_AT,
             }
         )
-        for election in ELECTIONS:
-            bump_version(db, election["id"])
     return counts
 
 

@@ -7,18 +7,17 @@ refused, and then nothing is saved. After the answer deadline everything is read
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from vaalikone import voting
-from vaalikone.auth import role_required
-from vaalikone.db import get_db, writing
-from vaalikone.snapshot import bump_version
+from vaalikone.domain import answers
+from vaalikone.i18n import gettext as _
+from vaalikone.matching import voting
+from vaalikone.web.accounts import role_required
+from vaalikone.web.database import get_db
 
 bp = Blueprint("candidate", __name__, cli_group=None)
 MAX_JUSTIFICATION = 1000
@@ -30,11 +29,6 @@ def _mine() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
     if detail is None:
         abort(404)
     return detail
-
-
-def deadline_passed(election: dict[str, Any]) -> bool:
-    deadline = election.get("answer_deadline")
-    return bool(deadline) and datetime.fromisoformat(deadline) < datetime.now(UTC)
 
 
 def _validate(rows: list[dict[str, Any]], form: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -82,27 +76,20 @@ def _validate(rows: list[dict[str, Any]], form: Any) -> tuple[dict[str, Any], di
 @role_required("candidate")
 def index():
     person, election, rows = _mine()
-    locked = deadline_passed(election)
+    locked = answers.deadline_passed(election)
     errors: dict[str, str] = {}
     form = FlaskForm()
     if request.method == "POST":
         if locked:
-            flash(_("Vastausaika on päättynyt. Vastauksia ei voi enää muuttaa."))
-            return render_template(
-                "candidate/index.html",
-                person=person,
-                election=election,
-                rows=rows,
-                locked=True,
-                errors={},
-                form=form,
-                answered=_answered(rows),
-            ), 403
+            return _too_late(person, election, rows, form)
         if not form.validate_on_submit():
             abort(400)
         data, errors = _validate(rows, request.form)
         if not errors:
-            _save(person, election, data)
+            try:
+                answers.save_answers(get_db(), person["id"], data["answers"], data["profile"])
+            except answers.DeadlinePassed:
+                return _too_late(person, election, rows, form)
             flash(_("Tallennettu. Voit jatkaa myöhemmin."))
             return redirect(url_for("candidate.index"))
         # Show what was typed, so nothing is lost while the errors are fixed.
@@ -126,26 +113,27 @@ def _answered(rows: list[dict[str, Any]]) -> int:
     return sum(1 for r in rows if r.get("value") is not None)
 
 
-def _save(person: dict[str, Any], election: dict[str, Any], data: dict[str, Any]) -> None:
-    db = get_db()
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    with writing(db):
-        db["answer"].upsert_all(
-            [
-                {"candidate_id": person["id"], "question_id": qid, **values, "updated_at": stamp}
-                for qid, values in data["answers"].items()
-            ],
-            pk=("candidate_id", "question_id"),
-        )
-        db["candidate"].update(person["id"], data["profile"])
-        bump_version(db, election["id"])
+def _too_late(
+    person: dict[str, Any], election: dict[str, Any], rows: list[dict[str, Any]], form: Any
+):
+    flash(_("Vastausaika on päättynyt. Vastauksia ei voi enää muuttaa."))
+    return render_template(
+        "candidate/index.html",
+        person=person,
+        election=election,
+        rows=rows,
+        locked=True,
+        errors={},
+        form=form,
+        answered=_answered(rows),
+    ), 403
 
 
 @bp.route("/esikatselu")
 @role_required("candidate")
 def preview():
     """Exactly the public candidate page voters will see."""
-    from vaalikone.pages import shows_election
+    from vaalikone.web.templating import shows_election
 
     person, election, rows = _mine()
     shows_election(election)

@@ -1,7 +1,7 @@
 """The voter's side of matching, shared by the voter's pages and the JSON API.
 
 Which elections a municipality votes in, which statements to ask, and a voter's results: candidates and
-parties ranked by `vaalikone.scoring` over the published snapshot. Nothing here stores anything: a voter's
+parties ranked by `vaalikone.matching.scoring` over the published snapshot. Nothing here stores anything: a voter's
 answers arrive with a request and leave with its response.
 """
 
@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from vaalikone import scoring
 from vaalikone.db import database_file
+from vaalikone.matching import scoring
+from vaalikone.matching.snapshot import get_snapshot
 from vaalikone.requestmemo import per_request
-from vaalikone.snapshot import get_snapshot
 
 IMPORTANCE = scoring.IMPORTANCE
 KIND_ORDER = {"kunta": 0, "alue": 1, "eduskunta": 2}
@@ -95,7 +95,9 @@ def _memoised(db: sqlite_utils.Database, key: tuple[Any, ...], make: Callable[[]
 def statement_ids(db: sqlite_utils.Database) -> frozenset[str]:
     """Every statement in the bank (kept per worker like the elections' statement lists)."""
     return _memoised(
-        db, ("statement-ids",), lambda: frozenset(q for (q,) in db.execute("SELECT id FROM question"))
+        db,
+        ("statement-ids",),
+        lambda: frozenset(q for (q,) in db.execute("SELECT id FROM question")),
     )
 
 
@@ -397,7 +399,9 @@ class Result:
     """One election's results for the voter: every candidate of the constituency and every party, ranked."""
 
     ballot: Ballot
-    candidates: Sequence[dict[str, Any]]  # best first, each with "match" (NaN if nothing to compare)
+    candidates: Sequence[
+        dict[str, Any]
+    ]  # best first, each with "match" (NaN if nothing to compare)
     parties: list[dict[str, Any]]  # best first, with "match", "q1", "median", "q3", "count"
     answered: int  # statements of this election the voter answered (with a weight above 0)
     # Who stands here, for filters and chosen candidates without going through every row:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from datetime import UTC, datetime
 
-import click
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,16 +17,16 @@ from flask import (
     request,
     url_for,
 )
-from flask.cli import with_appcontext
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from vaalikone import reports
-from vaalikone.auth import role_required
-from vaalikone.db import get_db, opened, writing
-from vaalikone.pages import shows_election
-from vaalikone.snapshot import get_snapshot
+from vaalikone.domain import organisations
+from vaalikone.i18n import gettext as _
+from vaalikone.matching.snapshot import get_snapshot
+from vaalikone.web.accounts import role_required
+from vaalikone.web.database import get_db
+from vaalikone.web.templating import shows_election
 
 bp = Blueprint("organisation", __name__, cli_group=None)
 WEIGHTS = (0.5, 1.0, 2.0)
@@ -112,23 +108,9 @@ def profile(election_id: str):
             if position not in q["scale"] or weight not in WEIGHTS:
                 errors[q["id"]] = _("Valitse tavoitteen kanta ja paino.")
                 continue
-            goals.append(
-                {
-                    "organisation_id": org_id,
-                    "question_id": q["id"],
-                    "position": position,
-                    "weight": weight,
-                }
-            )
+            goals.append({"question_id": q["id"], "position": position, "weight": weight})
         if not errors:
-            with writing(db):
-                db.execute(
-                    "DELETE FROM organisation_goal WHERE organisation_id = ? AND question_id IN "
-                    "(SELECT question_id FROM election_question WHERE election_id = ?)",
-                    [org_id, election_id],
-                )
-                if goals:
-                    db["organisation_goal"].insert_all(goals, pk=("organisation_id", "question_id"))
+            organisations.save_goals(db, org_id, election_id, goals)
             flash(_("Tavoiteprofiili tallennettu."))
             return redirect(url_for("organisation.report", election_id=election_id))
     return render_template(
@@ -239,25 +221,10 @@ def _download(report, fmt: str):
 def publish(election_id: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
-    db = get_db()
-    org_id = current_user.organisation_id
-    existing = _publication(org_id, election_id)
-    with writing(db):
-        if existing:
-            db.execute(
-                "DELETE FROM report_publication WHERE organisation_id = ? AND election_id = ?",
-                [org_id, election_id],
-            )
-        else:
-            db["report_publication"].insert(
-                {
-                    "organisation_id": org_id,
-                    "election_id": election_id,
-                    "slug": f"{org_id}-{election_id}",
-                    "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                }
-            )
-    flash(_("Raportti on julkinen.") if not existing else _("Raportti ei ole enää julkinen."))
+    public = organisations.toggle_report_publication(
+        get_db(), current_user.organisation_id, election_id
+    )
+    flash(_("Raportti on julkinen.") if public else _("Raportti ei ole enää julkinen."))
     return redirect(url_for("organisation.report", election_id=election_id))
 
 
@@ -276,99 +243,3 @@ def public_report_download(slug: str, fmt: str):
     if not rows:
         abort(404)
     return _download(_report(rows[0]["organisation_id"], rows[0]["election_id"]), fmt)
-
-
-@bp.cli.command("create-organisation-user")
-@with_appcontext
-@click.argument("organisation_id")
-@click.argument("email")
-@click.option("--name", help="Name of a new organisation (all three languages alike).")
-@click.option("--based-on", help="Copy the goal profile of this organisation (e.g. soste).")
-@click.option(
-    "--county", "counties", multiple=True, help="Region: a county id (repeatable); none = national."
-)
-def create_organisation_user(
-    organisation_id: str,
-    email: str,
-    name: str | None,
-    based_on: str | None,
-    counties: tuple[str, ...],
-) -> None:
-    """Create an organisation (if new) and a user for it; prints a single-use invitation link."""
-    from vaalikone.admin.routes import create_invitation
-
-    if not re.fullmatch(r"[a-z0-9-]+", organisation_id):
-        raise click.ClickException("The organisation id is lowercase letters, digits and hyphens.")
-    with opened(current_app.config["DATABASE"]) as db:
-        with writing(db):
-            if not db.execute(
-                "SELECT 1 FROM organisation WHERE id = ?", [organisation_id]
-            ).fetchone():
-                if not name:
-                    raise click.ClickException("A new organisation needs --name.")
-                db["organisation"].insert(
-                    {
-                        "id": organisation_id,
-                        "name_fi": name,
-                        "name_sv": name,
-                        "name_en": name,
-                        "scope": "regional" if counties else "national",
-                        "counties": json.dumps(list(counties)),
-                        "municipalities": "[]",
-                        "based_on": based_on,
-                    }
-                )
-                if based_on:
-                    db.execute(
-                        "INSERT INTO organisation_goal (organisation_id, question_id, position, weight) "
-                        "SELECT ?, question_id, position, weight FROM organisation_goal WHERE organisation_id = ?",
-                        [organisation_id, based_on],
-                    )
-            user_id = (
-                db["user"]
-                .insert(
-                    {
-                        "email": email.lower(),
-                        "role": "organisation",
-                        "organisation_id": organisation_id,
-                        "active": 1,
-                        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    }
-                )
-                .last_pk
-            )
-            token = create_invitation(db, user_id, int(current_app.config["INVITATION_DAYS"]))
-    click.echo(f"Invitation for {email}: /kutsu/{token}")
-
-
-@bp.cli.command("set-elected")
-@with_appcontext
-@click.argument("election_id")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def set_elected(election_id: str, path: str) -> None:
-    """Mark the elected candidates from a CSV with columns candidate_id,elected (1 or 0): all or nothing."""
-    with opened(current_app.config["DATABASE"]) as db:
-        known = {
-            r[0]
-            for r in db.execute("SELECT id FROM candidate WHERE election_id = ?", [election_id])
-        }
-        problems, updates = [], []
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for n, row in enumerate(csv.DictReader(f), start=2):
-                cid, flag = (
-                    (row.get("candidate_id") or "").strip(),
-                    (row.get("elected") or "").strip(),
-                )
-                if not cid.isdigit() or int(cid) not in known:
-                    problems.append(f"row {n}, column candidate_id: unknown candidate {cid!r}")
-                elif flag not in ("0", "1"):
-                    problems.append(f"row {n}, column elected: {flag!r} is not 0 or 1")
-                else:
-                    updates.append((int(flag), int(cid)))
-        if problems:
-            for p in problems:
-                click.echo(p, err=True)
-            raise click.ClickException(f"{len(problems)} problem(s): nothing was changed.")
-        with writing(db):
-            db.conn.executemany("UPDATE candidate SET elected = ? WHERE id = ?", updates)
-    click.echo(f"Updated {len(updates)} candidates.")

@@ -1,0 +1,257 @@
+"""Every command: `flask --app vaalikone <command>`.
+
+Commands are thin: they read their arguments, call the domain layer, the importers or the catalogs, and
+report. Names are flat and hyphenated (`import-candidates`, `set-elected`), because users' scripts call them.
+Output and problems are in the terminal's language (fi or sv where LANG says so, English otherwise).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from vaalikone import catalogs
+from vaalikone.db import opened
+from vaalikone.i18n import language, terminal_language
+
+
+def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
+    """A command that runs in the app's context and speaks the terminal's language."""
+
+    def decorator(function: Callable[..., Any]) -> click.Command:
+        @wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with language(terminal_language()):
+                return function(*args, **kwargs)
+
+        return click.command(name)(with_appcontext(run))
+
+    return decorator
+
+
+def fail_with_problems(problems: list[str], what: str = "nothing was imported") -> None:
+    """Print every problem ("row N, column X: ...") and stop with a non-zero exit: nothing was written."""
+    for problem in problems:
+        click.echo(problem, err=True)
+    raise click.ClickException(f"{len(problems)} problem(s): {what}.")
+
+
+def database() -> str:
+    return current_app.config["DATABASE"]
+
+
+@command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema and load the reference data (idempotent)."""
+    from vaalikone.web.database import init_db
+
+    init_db(current_app)
+    click.echo(f"Database ready: {database()}")
+
+
+@command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load if no demo election exists yet.")
+def demo_command(if_empty: bool) -> None:
+    """Load the demo 2025 municipal and county elections (deterministic; replaces earlier demo data)."""
+    from vaalikone.domain import demo
+
+    with opened(database()) as db:
+        if if_empty and demo.is_loaded(db):
+            click.echo("Demo data already loaded.")
+            return
+        counts = demo.load_demo(db)
+    for election_id, n in counts.items():
+        click.echo(f"{election_id}: {n} candidates")
+    click.echo(f"Demo accounts use the password '{demo.DEMO_PASSWORD}' (see README).")
+
+
+@command("import-yle")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--year", type=click.Choice(["2015", "2023"]), help="Which data set (detected if omitted)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["full", "likert"]),
+    default="full",
+    show_default=True,
+    help="2015 only: full (names, numbers, justifications) or the anonymous likert file.",
+)
+def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
+    """Import Yle's published election-machine answers as a published parliamentary election."""
+    from vaalikone.importers import yle
+
+    try:
+        data = yle.read(path, year, fmt)
+    except yle.YleImportError as error:
+        fail_with_problems(error.problems)
+    with opened(database()) as db:
+        written = yle.write(db, data)
+    for key, value in data.summary().items():
+        click.echo(f"{key}: {value}")
+    click.echo(
+        "Imported." if written else "Already imported from identical files: nothing changed."
+    )
+
+
+@command("import-candidates")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_candidates_command(election_id: str, path: str) -> None:
+    """Import candidates from a CSV file: all or nothing."""
+    from vaalikone.domain.elections import now
+    from vaalikone.importers import candidates as candidate_import
+
+    with opened(database()) as db:
+        if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
+            raise click.ClickException(f"Unknown election {election_id}.")
+        with open(path, "rb") as f:
+            parsed = candidate_import.parse(db, f.read(), election_id)
+        if parsed.problems:
+            fail_with_problems(parsed.problems)
+        click.echo(f"Imported {candidate_import.write(db, parsed, now())} candidates.")
+
+
+@command("create-admin")
+@click.argument("email")
+@click.password_option(help="Prompted for when not given.")
+def create_admin_command(email: str, password: str) -> None:
+    """Create an administrator account (or reset its password)."""
+    from vaalikone.domain import accounts
+
+    with opened(database()) as db:
+        try:
+            accounts.create_admin(db, email, password)
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Administrator {email} ready.")
+
+
+@command("create-organisation-user")
+@click.argument("organisation_id")
+@click.argument("email")
+@click.option("--name", help="Name of a new organisation (all three languages alike).")
+@click.option("--based-on", help="Copy the goal profile of this organisation (e.g. soste).")
+@click.option(
+    "--county", "counties", multiple=True, help="Region: a county id (repeatable); none = national."
+)
+def create_organisation_user_command(
+    organisation_id: str,
+    email: str,
+    name: str | None,
+    based_on: str | None,
+    counties: tuple[str, ...],
+) -> None:
+    """Create an organisation (if new) and a user for it; prints a single-use invitation link."""
+    from vaalikone.domain import accounts
+
+    with opened(database()) as db:
+        try:
+            token = accounts.create_organisation_user(
+                db,
+                organisation_id,
+                email,
+                days=int(current_app.config["INVITATION_DAYS"]),
+                name=name,
+                based_on=based_on,
+                counties=counties,
+            )
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Invitation for {email}: /kutsu/{token}")
+
+
+@command("set-elected")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def set_elected_command(election_id: str, path: str) -> None:
+    """Mark the elected candidates from a CSV with columns candidate_id,elected (1 or 0): all or nothing."""
+    from vaalikone.domain import elections
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        text = f.read()
+    with opened(database()) as db:
+        updates, problems = elections.parse_elected(db, election_id, text)
+        if problems:
+            fail_with_problems(problems, "nothing was changed")
+        elections.set_elected(db, updates)
+    click.echo(f"Updated {len(updates)} candidates.")
+
+
+@command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Copy the database while the service runs (SQLite online backup): readers and writers go on."""
+    if target.exists():
+        raise click.ClickException(f"{target} exists: choose a new file, nothing was overwritten.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(database(), timeout=30)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination, pages=1024)
+    finally:
+        destination.close()
+        source.close()
+    check = sqlite3.connect(target)
+    try:
+        result = check.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        check.close()
+    if result != "ok":
+        raise click.ClickException(f"The copy failed its integrity check: {result}")
+    click.echo(f"Backed up to {target}")
+
+
+@click.group("translate")
+def translate_group() -> None:
+    """Translation catalogs: update, compile, check."""
+
+
+@translate_group.command("update")
+def translate_update() -> None:
+    """Extract messages of every domain, update the fi/sv/en catalogs, and fill Finnish from the source."""
+    catalogs.update()
+
+
+@translate_group.command("compile")
+def translate_compile() -> None:
+    """Compile every catalog to .mo files."""
+    catalogs.compile()
+
+
+@translate_group.command("check")
+def translate_check() -> None:
+    """Fail if any catalog has an untranslated or fuzzy message."""
+    problems = catalogs.untranslated()
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("All catalogs complete.")
+
+
+COMMANDS = (
+    init_db_command,
+    demo_command,
+    import_yle_command,
+    import_candidates_command,
+    create_admin_command,
+    create_organisation_user_command,
+    set_elected_command,
+    backup_command,
+    translate_group,
+)
+
+
+def init_app(app: Flask) -> None:
+    for cmd in COMMANDS:
+        app.cli.add_command(cmd)

@@ -1,0 +1,172 @@
+"""Accounts and invitations: administrators, organisation users and candidates (voters never have one).
+
+An invitation is a single-use, expiring link that lets its holder set a password. Only a SHA-256 of each
+token is stored. A user has at most one live invitation: making a new one revokes the older ones, and
+accepting one ends them all, so a leftover link can never reset the password of an account in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+from werkzeug.security import generate_password_hash
+
+from vaalikone.db import writing
+from vaalikone.i18n import gettext as _
+
+MIN_PASSWORD = 10
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message says why, for people."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(db: sqlite_utils.Database, user_id: int, days: int) -> str:
+    """A new single-use token for the user, valid `days`; earlier unused ones stop working.
+
+    Call inside the caller's write transaction (it writes two statements that belong together).
+    """
+    token = secrets.token_urlsafe(32)
+    created = datetime.now(UTC)
+    stamp = created.isoformat(timespec="seconds")
+    db.execute(
+        "UPDATE invitation SET used_at = ? WHERE user_id = ? AND used_at IS NULL", [stamp, user_id]
+    )
+    db["invitation"].insert(
+        {
+            "token_hash": token_digest(token),
+            "user_id": user_id,
+            "created_at": stamp,
+            "expires_at": (created + timedelta(days=days)).isoformat(timespec="seconds"),
+        }
+    )
+    return token
+
+
+def live_invitation(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+    """The invitation this token opens, if it is unused and unexpired."""
+    digest = token_digest(token)
+    rows = list(db.query("SELECT * FROM invitation WHERE token_hash = ?", [digest]))
+    found = rows[0] if rows and hmac.compare_digest(rows[0]["token_hash"], digest) else None
+    if found is None or found["used_at"] or found["expires_at"] < now():
+        return None
+    return found
+
+
+def accept_invitation(db: sqlite_utils.Database, token: str, password: str) -> int | None:
+    """Set the password through the invitation and end every invitation of that user.
+
+    Checked and used in one write transaction: of two requests racing with the same token, one wins and
+    the other gets None. Returns the user's id, or None when the token is not (or no longer) valid.
+    """
+    password_hash = generate_password_hash(password)
+    with writing(db):
+        invitation = live_invitation(db, token)
+        if invitation is None:
+            return None
+        stamp = now()
+        db.execute(
+            "UPDATE user SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
+            [password_hash, invitation["user_id"]],
+        )
+        db.execute(
+            "UPDATE invitation SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+            [stamp, invitation["user_id"]],
+        )
+    return int(invitation["user_id"])
+
+
+def create_admin(db: sqlite_utils.Database, email: str, password: str) -> None:
+    """An administrator account, or a new password for an existing one."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(_("Salasanassa on oltava vähintään %(n)d merkkiä.", n=MIN_PASSWORD))
+    with writing(db):
+        db.execute(
+            """INSERT INTO user (email, password_hash, role, active, created_at) VALUES (?, ?, 'admin', 1, ?)
+               ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin',
+               session_version = session_version + 1""",
+            [email.strip().lower(), generate_password_hash(password), now()],
+        )
+
+
+def create_organisation_user(
+    db: sqlite_utils.Database,
+    organisation_id: str,
+    email: str,
+    *,
+    days: int,
+    name: str | None = None,
+    based_on: str | None = None,
+    counties: tuple[str, ...] = (),
+) -> str:
+    """Create the organisation if it is new, and a user for it; returns the user's invitation token."""
+    if not re.fullmatch(r"[a-z0-9-]+", organisation_id):
+        raise AccountError(
+            _("Järjestön tunnus saa sisältää vain pieniä kirjaimia, numeroita ja väliviivoja.")
+        )
+    with writing(db):
+        if not db.execute("SELECT 1 FROM organisation WHERE id = ?", [organisation_id]).fetchone():
+            if not name:
+                raise AccountError(_("Uusi järjestö tarvitsee nimen."))
+            db["organisation"].insert(
+                {
+                    "id": organisation_id,
+                    "name_fi": name,
+                    "name_sv": name,
+                    "name_en": name,
+                    "scope": "regional" if counties else "national",
+                    "counties": json.dumps(list(counties)),
+                    "municipalities": "[]",
+                    "based_on": based_on,
+                }
+            )
+            if based_on:
+                db.execute(
+                    "INSERT INTO organisation_goal (organisation_id, question_id, position, weight) "
+                    "SELECT ?, question_id, position, weight FROM organisation_goal WHERE organisation_id = ?",
+                    [organisation_id, based_on],
+                )
+        user_id = (
+            db["user"]
+            .insert(
+                {
+                    "email": email.strip().lower(),
+                    "role": "organisation",
+                    "organisation_id": organisation_id,
+                    "active": 1,
+                    "created_at": now(),
+                }
+            )
+            .last_pk
+        )
+        return create_invitation(db, user_id, days)
+
+
+def invite_candidates(
+    db: sqlite_utils.Database, election_id: str, days: int
+) -> list[tuple[dict[str, Any], str]]:
+    """A new invitation for every candidate of the election who has not set a password yet."""
+    users = list(
+        db.query(
+            """SELECT u.id, u.email, c.first_name, c.last_name FROM user u JOIN candidate c ON c.id = u.candidate_id
+               WHERE c.election_id = ? AND u.password_hash IS NULL ORDER BY c.last_name""",
+            [election_id],
+        )
+    )
+    with writing(db):
+        return [(user, create_invitation(db, user["id"], days)) for user in users]

@@ -1,0 +1,57 @@
+"""Candidates' answers: every save of a candidate's form goes through here.
+
+The deadline is checked inside the write transaction, so a save that waited for the write lock while the
+deadline passed is refused, never committed late.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from vaalikone.db import writing
+
+
+class DeadlinePassed(Exception):
+    """The election's answer deadline had passed when the save reached the database."""
+
+
+def deadline_passed(election: dict[str, Any], at: datetime | None = None) -> bool:
+    """Whether the election's answer deadline (an ISO instant with its offset) is before `at` (now)."""
+    deadline = election.get("answer_deadline")
+    return bool(deadline) and datetime.fromisoformat(deadline) < (at or datetime.now(UTC))
+
+
+def save_answers(
+    db: sqlite_utils.Database,
+    candidate_id: int,
+    answers: dict[str, dict[str, Any]],
+    profile: dict[str, Any],
+) -> None:
+    """Store the candidate's answers (statement id -> value and justifications) and profile fields."""
+    with writing(db):
+        election = next(
+            db.query(
+                """SELECT e.answer_deadline FROM election e JOIN candidate c ON c.election_id = e.id
+                   WHERE c.id = ?""",
+                [candidate_id],
+            )
+        )
+        stamp = datetime.now(UTC)
+        if deadline_passed(election, stamp):
+            raise DeadlinePassed(candidate_id)
+        db["answer"].upsert_all(
+            [
+                {
+                    "candidate_id": candidate_id,
+                    "question_id": qid,
+                    **values,
+                    "updated_at": stamp.isoformat(timespec="seconds"),
+                }
+                for qid, values in answers.items()
+            ],
+            pk=("candidate_id", "question_id"),
+        )
+        db["candidate"].update(candidate_id, profile)

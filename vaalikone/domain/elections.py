@@ -1,0 +1,132 @@
+"""Elections: creating them, publishing them, and who was elected.
+
+Voters see an election only once it is published. What voters see of it is kept fresh by the database
+itself: triggers (migration m006) advance the election's data_version on every change of answers,
+candidates, elected flags, statements or publication, so no writer here has to remember to.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from vaalikone.db import writing
+from vaalikone.domain.places import link_bank_questions
+from vaalikone.i18n import gettext as _
+
+
+class ElectionError(ValueError):
+    """An election change that cannot be carried out; the message says why, for people."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def get(db: sqlite_utils.Database, election_id: str) -> dict[str, Any] | None:
+    return next(db.query("SELECT * FROM election WHERE id = ?", [election_id]), None)
+
+
+def create_election(
+    db: sqlite_utils.Database,
+    kind: str,
+    date: str,
+    answer_deadline: str,
+    names: dict[str, str],
+) -> str:
+    """A new election of `kind` on `date` (ISO), with the question bank's statements of that kind.
+
+    `answer_deadline` is an ISO instant with its offset. Returns the election's id, `<kind>-<year>`.
+    """
+    election_id = f"{kind}-{date[:4]}"
+    with writing(db):
+        if db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
+            raise ElectionError(_("Nämä vaalit on jo luotu."))
+        db["election"].insert(
+            {
+                "id": election_id,
+                "kind": kind,
+                "date": date,
+                "answer_deadline": answer_deadline,
+                "name_fi": names["fi"],
+                "name_sv": names["sv"],
+                "name_en": names["en"],
+                "demo": 0,
+            }
+        )
+        link_bank_questions(db, election_id, kind)
+    return election_id
+
+
+def toggle_publication(db: sqlite_utils.Database, election_id: str) -> bool:
+    """Publish the election, or withdraw its publication; returns whether it is now published."""
+    with writing(db):
+        row = db.execute("SELECT published_at FROM election WHERE id = ?", [election_id]).fetchone()
+        if row is None:
+            raise ElectionError(_("Vaaleja ei löytynyt."))
+        published = row[0] is None
+        db.execute(
+            "UPDATE election SET published_at = ? WHERE id = ?",
+            [now() if published else None, election_id],
+        )
+    return published
+
+
+def progress(db: sqlite_utils.Database, election_id: str, by: str) -> list[dict[str, Any]]:
+    """Share of answered statements per party or per constituency."""
+    group = {"party": "coalesce(p.name_fi, '–')", "constituency": "k.name_fi"}[by]
+    return list(
+        db.query(
+            f"""SELECT {group} AS name, count(DISTINCT c.id) AS candidates,
+                   sum(CASE WHEN a.value IS NOT NULL THEN 1 ELSE 0 END) AS answered,
+                   count(DISTINCT c.id) * (SELECT count(*) FROM election_question WHERE election_id = ?) AS possible
+                FROM candidate c LEFT JOIN party p ON p.id = c.party_id
+                JOIN constituency k ON k.id = c.constituency_id
+                LEFT JOIN answer a ON a.candidate_id = c.id
+                WHERE c.election_id = ? GROUP BY 1 ORDER BY 1""",
+            [election_id, election_id],
+        )
+    )
+
+
+def parse_elected(
+    db: sqlite_utils.Database, election_id: str, text: str
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """Rows of a CSV with columns candidate_id,elected (1 or 0): the updates, or every problem."""
+    known = {
+        r[0] for r in db.execute("SELECT id FROM candidate WHERE election_id = ?", [election_id])
+    }
+    problems, updates = [], []
+    for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        cid, flag = (row.get("candidate_id") or "").strip(), (row.get("elected") or "").strip()
+        if not cid.isdigit() or int(cid) not in known:
+            problems.append(
+                _(
+                    "rivi %(row)d, sarake %(column)s: tuntematon ehdokas %(value)s",
+                    row=n,
+                    column="candidate_id",
+                    value=repr(cid),
+                )
+            )
+        elif flag not in ("0", "1"):
+            problems.append(
+                _(
+                    "rivi %(row)d, sarake %(column)s: %(value)s ei ole 0 tai 1",
+                    row=n,
+                    column="elected",
+                    value=repr(flag),
+                )
+            )
+        else:
+            updates.append((int(flag), int(cid)))
+    return updates, problems
+
+
+def set_elected(db: sqlite_utils.Database, updates: list[tuple[int, int]]) -> None:
+    """Store (elected, candidate_id) pairs in one transaction."""
+    with writing(db):
+        db.conn.executemany("UPDATE candidate SET elected = ? WHERE id = ?", updates)

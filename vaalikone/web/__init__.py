@@ -1,0 +1,1 @@
+"""The web layer: templating, translations, security, errors, and one blueprint per audience."""
