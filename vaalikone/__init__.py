@@ -19,10 +19,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
     )
     config_module.configure(app, config)
-    from vaalikone import cli, requestmemo
+    from vaalikone import cli, extensions, requestmemo
     from vaalikone.web import accounts, database, errors, i18n, security, templating
 
     requestmemo.init_app(app)
+    extensions.init_matching(app)
     i18n.init_app(app)
     templating.init_app(app)
     database.init_app(app)

@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     "RESULTS_PAGE_SIZE": 20,
     # Seconds a worker may serve voters a snapshot older than the latest saved answers (see snapshot.py).
     "SNAPSHOT_MAX_STALENESS": 5.0,
+    # What a worker keeps between requests (vaalikone.matching.store), least recently used first out:
+    # published snapshots (elections x database files) and memoised election structure per database.
+    "SNAPSHOT_CACHE_SIZE": 64,
+    "MEMO_CACHE_SIZE": 4096,
 }
 
 

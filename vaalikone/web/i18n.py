@@ -12,13 +12,14 @@ from typing import Any
 
 from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, request
-from flask_babel import Babel, format_decimal
+from flask_babel import format_decimal
 from jinja2 import pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 from jinja2.utils import LRUCache
 from markupsafe import Markup
 
+from vaalikone.extensions import babel
 from vaalikone.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -29,8 +30,6 @@ from vaalikone.i18n import (
 )
 
 __all__ = ["LANGUAGES", "current_language", "gettext", "localized", "percent"]
-
-babel = Babel()
 
 
 def select_locale() -> str:
