@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder="../templates",
+        template_folder=str(config_module.TEMPLATES_DIR),
     )
     config_module.configure(app, config)
     from vaalikone import cli, extensions, requestmemo

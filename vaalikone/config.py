@@ -13,8 +13,19 @@ from flask import Flask
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
+
+def _shipped(name: str) -> Path:
+    """A top-level folder of the repository (templates/, questions/): beside the package in a checkout,
+    inside it in an installed wheel (see setup.py)."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PROJECT_DIR / name
+
+
+TEMPLATES_DIR = _shipped("templates")
+QUESTIONS_DIR = _shipped("questions")
+
 DEFAULTS: dict[str, Any] = {
-    "QUESTIONS_DIR": str(PROJECT_DIR / "questions"),
+    "QUESTIONS_DIR": str(QUESTIONS_DIR),
     "BABEL_DEFAULT_LOCALE": "fi",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
     "LANGUAGES": ["fi", "sv", "en"],
