@@ -4,15 +4,15 @@ compiled catalogs, and gunicorn serves the Finnish start page from outside the c
 from __future__ import annotations
 
 import os
-import re
 import site
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,40 +50,13 @@ def test_the_wheel_installs_into_a_fresh_environment_and_serves_the_start_page(t
     env["VAALIKONE_DATABASE"] = str(tmp_path / "new.db")
     found = run(python, "-c", "import vaalikone; print(vaalikone.__file__)", cwd=outside, env=env)
     assert found.stdout.startswith(str(venv)), found.stdout
-    server = subprocess.Popen(
-        [
-            str(python),
-            "-m",
-            "gunicorn",
-            "vaalikone.wsgi:app",
-            "--bind",
-            "127.0.0.1:0",
-            "--workers",
-            "1",
-        ],  # fmt: skip
-        cwd=outside,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = None
-        deadline = time.monotonic() + 60
-        while url is None and time.monotonic() < deadline:
-            line = server.stderr.readline()
-            if not line and server.poll() is not None:
-                break
-            address = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
-            url = address.group(1) if address else None
-        assert url, "gunicorn did not start"
+    with gunicorn(
+        ["vaalikone.wsgi:app", "--workers", "1"], {**env, "PYTHON": str(python)}, outside
+    ) as url:
         with urllib.request.urlopen(f"{url}/", timeout=10) as response:
             page = response.read().decode()
         assert response.status == 200
         assert '<html lang="fi"' in page and "Vaalikone" in page
         with urllib.request.urlopen(f"{url}/?lang=sv", timeout=10) as response:
             assert "Valkompass" in response.read().decode()  # the compiled Swedish catalog
-        assert (tmp_path / "new.db").exists()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        server.stderr.close()
+    assert (tmp_path / "new.db").exists()
