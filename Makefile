@@ -46,7 +46,7 @@ bench: install
 lint: install-test
 	$(BIN)/ruff check vaalikone tests
 	$(BIN)/ruff format --check vaalikone tests
-	$(BIN)/lint-imports --config setup.cfg
+	$(BIN)/lint-imports setup.cfg
 
 clean:
 	rm -rf $(VENV) build *.egg-info

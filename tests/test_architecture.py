@@ -16,7 +16,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     """import-linter over the package found in `root`, with the contracts of setup.cfg."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     return subprocess.run(
-        [str(LINT_IMPORTS), "--config", str(ROOT / "setup.cfg"), "--no-cache"],
+        [str(LINT_IMPORTS), str(ROOT / "setup.cfg"), "--no-cache"],
         cwd=root,
         env=env,
         capture_output=True,
