@@ -78,11 +78,19 @@ def _memoised(db: sqlite_utils.Database, key: tuple[Any, ...], make: Callable[[]
 
 
 def statement_ids(db: sqlite_utils.Database) -> frozenset[str]:
-    """Every statement in the bank (kept per worker like the elections' statement lists)."""
+    """Every public statement: the question bank's and those of published elections (kept per worker like
+    the elections' statement lists). An unpublished election's statements are nobody's business yet."""
     return _memoised(
         db,
         ("statement-ids",),
-        lambda: frozenset(q for (q,) in db.execute("SELECT id FROM question")),
+        lambda: frozenset(
+            q
+            for (q,) in db.execute(
+                """SELECT id FROM question WHERE kinds IS NOT NULL OR id IN (
+                       SELECT eq.question_id FROM election_question eq
+                       JOIN election e ON e.id = eq.election_id WHERE e.published_at IS NOT NULL)"""
+            )
+        ),
     )
 
 
@@ -489,7 +497,8 @@ def filter_candidates(
     candidates: Sequence[dict[str, Any]], party: str = "", language: str = "", text: str = ""
 ) -> Sequence[dict[str, Any]]:
     """Candidates of one party ("-" = independents), speaking one language, or matching a name or number."""
-    needle = collation_key(text.strip())
+    # Not collation_key: its cache is for names from the database, not for what visitors type.
+    needle = text.strip().casefold().translate(_COLLATION)
     if not (party or language or needle):
         return candidates
     out = []

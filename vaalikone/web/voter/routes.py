@@ -27,13 +27,17 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
+from vaalikone.extensions import limiter
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.web.database import get_db
 from vaalikone.web.i18n import current_language, localized, percent
+from vaalikone.web.security import voter_limit
 from vaalikone.web.templating import shows_election
 
 bp = Blueprint("voter", __name__, cli_group=None)
+# Per client, per worker; nginx's zones (deploy/nginx/) are the limit that holds across workers and nodes.
+limiter.limit(voter_limit)(bp)
 
 # Form fields that describe what the voter is looking at on the results page, per election.
 VIEW_PREFIXES = ("party-", "lang-", "q-", "at-")
