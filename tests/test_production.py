@@ -104,7 +104,14 @@ def test_load_script_loses_no_save_and_serves_no_5xx(fault):
 def test_hostile_requests_with_unique_parameters_do_not_grow_the_workers():
     # The full run (20,000 requests; numbers in the issue notes) is `scripts/hostile-memory`; a short one here.
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "hostile-memory"), "--requests", "1500", "--seconds", "60"],
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "hostile-memory"),
+            "--requests",
+            "1500",
+            "--seconds",
+            "60",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

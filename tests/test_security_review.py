@@ -47,7 +47,9 @@ def test_a_leftover_invitation_link_stops_working_when_a_new_one_is_made(app, db
     client = app.test_client()
     assert invitation_page(client, token) == 404
     assert accept(client, token, "varastettu-salasana") == 404
-    assert db.execute("SELECT password_hash FROM user WHERE id = ?", [user_id]).fetchone()[0] is None
+    assert (
+        db.execute("SELECT password_hash FROM user WHERE id = ?", [user_id]).fetchone()[0] is None
+    )
     assert accept(client, newer, "oma-salasana-123") == 302
 
 
@@ -105,7 +107,12 @@ def test_csv_downloads_neutralise_formulas_and_the_json_stays_verbatim(app, db):
     make_election(db, published=True)
     cid = make_candidate(db, first_name="+cmd|' /C calc'!A0", last_name="@SUM(1+1)")
     db["answer"].insert(
-        {"candidate_id": cid, "question_id": "free-premises", "value": 5, "justification_fi": FORMULA}
+        {
+            "candidate_id": cid,
+            "question_id": "free-premises",
+            "value": 5,
+            "justification_fi": FORMULA,
+        }
     )
     db["organisation"].insert({"id": "o", "name_fi": "O", "name_sv": "O", "name_en": "O"})
     db["organisation_goal"].insert(
@@ -131,7 +138,12 @@ def test_csv_downloads_neutralise_formulas_and_the_json_stays_verbatim(app, db):
 
 @pytest.mark.parametrize(
     "target",
-    ["/%09/evil.example", "/%0D%0ALocation:%20http://evil.example", "/%5Cevil.example", "//evil.example"],
+    [
+        "/%09/evil.example",
+        "/%0D%0ALocation:%20http://evil.example",
+        "/%5Cevil.example",
+        "//evil.example",
+    ],
 )
 def test_log_in_never_redirects_off_site_nor_fails(app, db, target):
     make_election(db)
@@ -149,7 +161,8 @@ def test_log_in_still_returns_to_a_page_of_this_site(app, db):
     make_candidate(db)
     db.conn.commit()
     response = app.test_client().post(
-        "/kirjaudu?next=/ehdokas/esikatselu", data={"email": "ehdokas2@example.fi", "password": PASSWORD}
+        "/kirjaudu?next=/ehdokas/esikatselu",
+        data={"email": "ehdokas2@example.fi", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/ehdokas/esikatselu"
 
@@ -194,7 +207,11 @@ def test_voter_pages_and_exports_are_rate_limited(make_app, db):
     ("kind", "typed", "stored"),
     [
         ("kunta", "2029-03-24T16:00", "2029-03-24T14:00:00+00:00"),  # winter time, +02:00
-        ("alue", "2029-03-26T16:00", "2029-03-26T13:00:00+00:00"),  # summer time from 25 March, +03:00
+        (
+            "alue",
+            "2029-03-26T16:00",
+            "2029-03-26T13:00:00+00:00",
+        ),  # summer time from 25 March, +03:00
     ],
 )
 def test_an_answer_deadline_is_stored_as_the_instant_of_that_helsinki_time(
@@ -279,7 +296,8 @@ def test_two_tabs_merge_per_statement_and_a_clash_keeps_both_texts(app, db):
     tab_a = opened_versions(client.get("/ehdokas/").get_data(as_text=True))
     tab_b = dict(tab_a)  # the same form, opened in a second tab
     saved_a = client.post(
-        "/ehdokas/", data={**tab_a, "a-free-premises": "5", "jfi-free-premises": "Tab A:n perustelu"}
+        "/ehdokas/",
+        data={**tab_a, "a-free-premises": "5", "jfi-free-premises": "Tab A:n perustelu"},
     )
     assert saved_a.status_code == 302
     # Tab B changes another statement only: tab A's answer stays.

@@ -116,9 +116,7 @@ def login_attempt_allowed(
 def end_sessions(db: sqlite_utils.Database, user_id: int) -> None:
     """Every session the user has open (a copied cookie too) stops working: at log-out."""
     with writing(db):
-        db.execute(
-            "UPDATE user SET session_version = session_version + 1 WHERE id = ?", [user_id]
-        )
+        db.execute("UPDATE user SET session_version = session_version + 1 WHERE id = ?", [user_id])
 
 
 def set_active(db: sqlite_utils.Database, email: str, active: bool) -> None:

@@ -389,7 +389,8 @@ def _answers_json(election: dict[str, Any]) -> str:
     questions, candidates = _open_data(election)
     data = {
         "election": {
-            k: election[k] for k in ("id", "kind", "date", "name_fi", "name_sv", "name_en", "source")
+            k: election[k]
+            for k in ("id", "kind", "date", "name_fi", "name_sv", "name_en", "source")
         },
         "questions": questions,
         "candidates": candidates,

@@ -73,7 +73,9 @@ def login():
             db, email, int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"])
         ):
             form.password.errors.append(
-                _("Liian monta kirjautumisyritystä tälle tilille. Yritä uudelleen minuutin kuluttua.")
+                _(
+                    "Liian monta kirjautumisyritystä tälle tilille. Yritä uudelleen minuutin kuluttua."
+                )
             )
             return render_template("auth/login.html", form=form), 429
         rows = list(db.query("SELECT * FROM user WHERE email = ?", [email]))
