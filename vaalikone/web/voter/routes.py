@@ -1,6 +1,9 @@
 """The voter's pages: start, quiz (one statement per page or all on one), results, candidate pages,
 comparison, and the method and privacy pages.
 
+The voter may read in plain language (selkokieli, lättläst, plain English): `selko=1` rides along like
+the municipality, and pages then show the statements' plain texts and plain interface wording.
+
 A voter's answers travel only in POST bodies, carried from page to page as hidden fields (`a-<id>` for an
 answer, `w-<id>` for an importance other than normal): they never reach the database, the session, a log
 line or a URL a server sees. What the voter looks at (filters, page, selected candidates) rides along too.
@@ -85,8 +88,45 @@ def in_language(text: str | None, lang: str) -> Markup:
     return Markup('<span lang="%s">%s</span>') % (lang, text)
 
 
+def plain_mode() -> bool:
+    """Whether the voter chose plain language (`selko=1`, carried from page to page); `selko-to` is the
+    switch button on quiz pages, which submits the quiz form with the answers on the page."""
+    switch = request.values.get("selko-to")
+    return (switch if switch is not None else request.values.get("selko")) == "1"
+
+
+def pick(standard: str, plain: str) -> str:
+    """The interface wording for the voter's mode: the plain one in plain language."""
+    return plain if plain_mode() else standard
+
+
+_PLAIN_NAMES = {"text": "plain", "explainer": "plain_explainer", "theme": "plain_theme"}
+
+
+def statement_text(row: dict[str, Any], name: str) -> Markup:
+    """A statement's text, explainer or theme for the voter's mode: plain where the bank has it."""
+    plain = _PLAIN_NAMES[name]
+    if plain_mode() and row.get(f"{plain}_fi"):
+        return localized_text(row, plain)
+    return localized_text(row, name)
+
+
+def lacks_plain(questions: list[dict[str, Any]]) -> bool:
+    """In plain language, whether some statement has no plain text (an imported election's)."""
+    return plain_mode() and any(not q.get("plain_fi") for q in questions)
+
+
 # Globals, not a context processor, so that imported macros see them too.
-for _helper in (scale_label, importance_labels, localized_text, in_language):
+for _helper in (
+    scale_label,
+    importance_labels,
+    localized_text,
+    in_language,
+    plain_mode,
+    pick,
+    statement_text,
+    lacks_plain,
+):
     bp.add_app_template_global(_helper)
 
 
@@ -97,16 +137,21 @@ def carry(
     answers: dict[str, int],
     levels: dict[str, str],
     skip: str | None = None,
+    plain: bool | None = None,
 ) -> Markup:
     """The voter's answers as hidden fields (`a-<id>`, `w-<id>` when not normal), with the CSRF token and
     where the voter votes: how answers ride from page to page, never in a URL, never stored.
 
-    A results page carries them in five forms; they are written once per request and reused.
+    A results page carries them in five forms; they are written once per request and reused. `plain`
+    overrides the voter's language mode (the switch between plain and standard language).
     """
+    plain = plain_mode() if plain is None else plain
     made = per_request("vaalikone_carried", dict)
-    key = (skip, id(context), id(questions), id(answers), id(levels))
+    key = (skip, plain, id(context), id(questions), id(answers), id(levels))
     if key not in made:
         fields = [("csrf_token", generate_csrf()), *context.params.items()]
+        if plain:
+            fields.append(("selko", "1"))
         for q in questions:
             qid = q["id"]
             if qid == skip:
@@ -127,6 +172,8 @@ def carry(
 @bp.app_template_global()
 def quiz_url(endpoint: str, context: voting.Context, **extra: Any) -> str:
     """A URL carrying where the voter votes (municipality or district: never an answer)."""
+    if plain_mode():
+        extra.setdefault("selko", "1")
     return url_for(endpoint, **context.params, **extra)
 
 
@@ -247,6 +294,57 @@ def quiz_all():
     answers, levels = _answers(questions)
     return render_template(
         "voter/quiz_all.html", context=context, questions=questions, answers=answers, levels=levels
+    )
+
+
+def _asked(questions: list[dict[str, Any]]) -> list[str]:
+    """The quick quiz's statements asked so far, in order (`asked` fields), known ids only, each once."""
+    known = {q["id"] for q in questions}
+    asked: list[str] = []
+    for qid in request.form.getlist("asked"):
+        if qid in known and qid not in asked:
+            asked.append(qid)
+    return asked
+
+
+@bp.app_template_global()
+def quick_trail(asked: list[str], current: str) -> list[tuple[str, str]]:
+    """The quick quiz's place (statements asked, the one shown) as fields for forms that come back to it."""
+    return [("asked", qid) for qid in asked] + [("current", current)]
+
+
+@bp.route("/kysely/pika", methods=["GET", "POST"])
+def quick():
+    """The quick quiz: one statement per page, the one that best separates the voter's leading candidates
+    next (matching/adaptive.py), with an offer to stop once the top is unlikely to change."""
+    context = _context()
+    questions = _questions(context)
+    answers, levels = _answers(questions)
+    asked = _asked(questions)
+    current = request.form.get("current", "")
+    move = request.form.get("move", "")
+    if move == "prev" and asked:
+        current = asked.pop()
+    elif move == "next" and current in {q["id"] for q in questions} and current not in asked:
+        asked.append(current)
+        current = ""
+    following, settled = voting.quick_step(
+        get_db(), context.ballots, questions, answers, voting.weights_for(levels), set(asked)
+    )
+    if not current or current in asked:
+        current = following
+    if current is None:  # every statement asked: the quick quiz has become the full one
+        return _results_page(context, questions, answers, levels)
+    question = next(q for q in questions if q["id"] == current)
+    return render_template(
+        "voter/quick.html",
+        context=context,
+        questions=questions,
+        question=question,
+        asked=asked,
+        answers=answers,
+        levels=levels,
+        settled=settled,
     )
 
 

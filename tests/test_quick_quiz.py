@@ -1,0 +1,152 @@
+"""The quick quiz and plain language through the test client on the demo elections: the statement that best
+separates the voter's own candidates first, answers carried only in POST bodies, plain texts on request."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from werkzeug.datastructures import MultiDict
+
+from tests.test_voter import carried, ranked_ids, scorer_order, text_of
+from vaalikone.db import connect
+from vaalikone.matching import adaptive
+from vaalikone.matching.snapshot import get_snapshot
+
+HELSINKI = "091"
+
+
+def shown(html: str) -> str:
+    """The statement a quick-quiz page asks."""
+    return re.search(r'name="current" value="([^"]+)"', html).group(1)
+
+
+def trail(html: str) -> list[str]:
+    """The statements a quick-quiz page says were asked before, in order."""
+    form = html.split('id="quiz-form"', 1)[1].split("</form>", 1)[0]
+    return re.findall(r'name="asked" value="([^"]+)"', form)
+
+
+def answer(client, html: str, value: str, **extra: str) -> str:
+    """Submit the quick-quiz form with `value` for the statement shown (hidden fields as the page has them)."""
+    form = html.split('id="quiz-form"', 1)[1].split("</form>", 1)[0]
+    data: list[tuple[str, str]] = re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    data.append((f"a-{shown(html)}", value))
+    data.extend(extra.items())
+    response = client.post("/kysely/pika", data=MultiDict(data))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def test_the_quick_quiz_first_asks_what_divides_the_voters_own_candidates_most(
+    demo_client, demo_app
+):
+    html = demo_client.get(f"/kysely/pika?kunta={HELSINKI}").get_data(as_text=True)
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        snapshot = get_snapshot(db, "kunta-2025")
+        view = snapshot.constituency(f"kunta-2025:{HELSINKI}")
+        x = view.matrix.answers
+    finally:
+        db.conn.close()
+    spread = np.nanvar(x, axis=0) * np.mean(~np.isnan(x), axis=0)
+    assert shown(html) == snapshot.question_ids[int(np.argmax(spread))]
+    assert "Pikakysely" in html and 'name="asked"' not in html
+
+
+def test_each_next_statement_depends_on_the_answers_and_none_is_asked_twice(demo_client):
+    first = demo_client.get(f"/kysely/pika?kunta={HELSINKI}").get_data(as_text=True)
+    agree = answer(demo_client, first, "5", move="next")
+    disagree = answer(demo_client, first, "1", move="next")
+    assert trail(agree) == trail(disagree) == [shown(first)]
+    html, seen = agree, [shown(first)]
+    for _ in range(6):
+        assert shown(html) not in seen
+        seen.append(shown(html))
+        html = answer(demo_client, html, "4", move="next")
+    assert trail(html) == seen
+    assert carried(html, "quiz-form") == dict.fromkeys(seen, "4") | {seen[0]: "5"}
+    back = answer(demo_client, html, "", move="prev")
+    assert shown(back) == seen[-1] and trail(back) == seen[:-1]
+
+
+def test_the_quick_quiz_offers_to_stop_and_its_results_are_the_scorers(demo_client, demo_app):
+    html = demo_client.get(f"/kysely/pika?kunta={HELSINKI}").get_data(as_text=True)
+    answers: dict[str, int] = {}
+    for _ in range(40):
+        if "tuskin muuttuu" in html or "<h1>Tulokset" in html:
+            break
+        answers[shown(html)] = 2
+        html = answer(demo_client, html, "2", move="next")
+    assert "tuskin muuttuu" in html, "offered to stop before the last statement"
+    assert len(answers) < 23
+    form = html.split('id="quiz-form"', 1)[1].split("</form>", 1)[0]
+    data = re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    results = demo_client.post("/tulokset", data=MultiDict(data)).get_data(as_text=True)
+    expected, _ = scorer_order(demo_app, "kunta-2025", f"kunta-2025:{HELSINKI}", answers)
+    assert ranked_ids(results, "kunta-2025") == expected[: len(ranked_ids(results, "kunta-2025"))]
+
+
+def test_plain_language_shows_the_plain_statement_and_plain_buttons(demo_client, demo_app):
+    bank = demo_app.extensions["vaalikone.bank"]
+    html = demo_client.get(f"/kysely/pika?kunta={HELSINKI}&selko=1").get_data(as_text=True)
+    statement = bank.statement(shown(html))
+    assert statement.plain["fi"] in text_of(html)
+    assert statement.text["fi"] not in text_of(html)
+    assert "Lyhyt kysely" in html and "Seuraava väite" in html and "Vaihda yleiskieleen" in html
+    sv = demo_client.get(f"/kysely/pika?kunta={HELSINKI}&selko=1&lang=sv").get_data(as_text=True)
+    assert statement.plain["sv"] in text_of(sv)
+
+
+def test_switching_to_plain_language_keeps_every_answer_and_the_place_in_the_quiz(demo_client):
+    first = demo_client.get(f"/kysely/pika?kunta={HELSINKI}").get_data(as_text=True)
+    second = answer(demo_client, first, "5", move="next")
+    switched = answer(demo_client, second, "1", **{"selko-to": "1"})
+    assert shown(switched) == shown(second) and trail(switched) == [shown(first)]
+    assert 'name="selko" value="1"' in switched
+    assert f'name="a-{shown(second)}" value="1" checked' in switched
+    assert carried(switched, "quiz-form") == {shown(first): "5"}
+    back = answer(demo_client, switched, "1", **{"selko-to": "0"})
+    assert 'name="selko"' not in back.split('id="quiz-form"', 1)[1].split("</form>", 1)[0]
+
+
+def test_the_step_quiz_switches_language_mode_on_the_same_statement(demo_client, demo_app):
+    bank = demo_app.extensions["vaalikone.bank"]
+    html = demo_client.post(
+        "/kysely", data={"kunta": HELSINKI, "step": "2", "a-council-hearing": "4", "selko-to": "1"}
+    ).get_data(as_text=True)
+    assert "Väite 3 / " in html
+    assert any(s.plain["fi"] in text_of(html) for s in bank.statements)
+    assert carried(html, "quiz-form")["council-hearing"] == "4"
+
+
+def test_the_start_page_offers_plain_language_and_the_choice_rides_to_the_quiz(demo_client):
+    start = demo_client.get("/").get_data(as_text=True)
+    assert 'name="selko" value="1"' in start
+    html = demo_client.get(f"/vaalit?kunta={HELSINKI}&selko=1").get_data(as_text=True)
+    assert f"/kysely/pika?kunta={HELSINKI}&amp;selko=1" in html
+    assert "Lyhyt kysely" in html
+
+
+def test_an_imported_election_without_plain_texts_says_so_and_shows_the_standard_text(
+    demo_client, demo_app
+):
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        db.execute("UPDATE question SET plain_fi = NULL, plain_sv = NULL, plain_en = NULL")
+        db.conn.commit()
+    finally:
+        db.conn.close()
+    bank = demo_app.extensions["vaalikone.bank"]
+    html = demo_client.get(f"/kysely/pika?kunta={HELSINKI}&selko=1").get_data(as_text=True)
+    assert "ei ole selkokielisiä versioita" in html
+    assert bank.statement(shown(html)).text["fi"] in text_of(html)
+
+
+def test_settled_share_is_one_when_every_completion_keeps_the_top():
+    """Candidates far apart on the one unasked statement but the voter already decided by the others."""
+    x = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.5, 0.5, 0.5]])
+    pool = adaptive.Pool(["a", "b", "c"], x, np.arange(3))
+    voter = np.array([1.0, 1.0, np.nan])
+    assert adaptive.next_statement([pool], [(voter, np.ones(3))], {"a", "b"}, "abc") == "c"
+    assert adaptive.worst_case_stable(pool, voter, np.ones(3), np.array([1, 1, 0], bool), [np.linspace(0, 1, 5)] * 3)
