@@ -52,3 +52,19 @@ def test_the_quick_benchmark_prints_a_row_for_each_measurement() -> None:
     # Patching in the changed candidates is timed against a full rebuild: the row shows the ratio.
     for line in (line for line in lines if line.startswith("snapshot rebuild")):
         assert re.search(r"\s[\d,]+x\s", line), line
+
+
+def test_the_adaptive_benchmark_prints_both_tables() -> None:
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "vaalikone.bench", "--adaptive", "--quick"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for name in ("Yle 2023:", "demo kunta-2025:", "adaptive first", "fixed top10", "offer to stop"):
+        assert name in out, name
+    assert len(re.findall(r"^\s*(5|10|15|20)\s+\d", out, re.M)) == 8

@@ -251,7 +251,9 @@ def test_plain_texts_are_within_the_readability_limits_and_plainer_than_the_stan
                 figures[lang].append((length, long_share))
                 if length > PLAIN_MAX_SENTENCE[lang] or long_share > PLAIN_MAX_LONG[lang]:
                     over.append((statement.id, lang, round(length, 1), round(long_share, 2)))
-            cells.append(f"{lang} {std[0]:4.1f}->{plain[0]:4.1f} w/s {std[1]:4.0%}->{plain[1]:4.0%} long")
+            cells.append(
+                f"{lang} {std[0]:4.1f}->{plain[0]:4.1f} w/s {std[1]:4.0%}->{plain[1]:4.0%} long"
+            )
         print(f"{statement.id:28} " + " | ".join(cells))
     assert not over, over
     for lang in LANGUAGES:

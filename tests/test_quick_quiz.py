@@ -158,10 +158,81 @@ def test_an_imported_election_without_plain_texts_says_so_and_shows_the_standard
     assert bank.statement(shown(html)).text["fi"] in text_of(html)
 
 
-def test_settled_share_is_one_when_every_completion_keeps_the_top():
-    """Candidates far apart on the one unasked statement but the voter already decided by the others."""
+def test_the_top_is_settled_when_the_plausible_completions_keep_it_and_not_when_they_split_it():
+    """Twelve candidates in two camps, alike on the statement not yet asked: nothing left can reorder them."""
+    rng = np.random.default_rng(1)
+    camp = np.repeat([[1.0, 1.0, 1.0, 0.5], [0.0, 0.0, 0.0, 0.5]], 6, axis=0)
+    x = np.clip(camp + rng.normal(0, 0.05, camp.shape) * [1, 1, 1, 0], 0, 1)
+    pool = adaptive.Pool(list("abcd"), x, np.arange(12))
+    voter = np.array([1.0, 1.0, 1.0, np.nan])
+    asked = np.array([1, 1, 1, 0], bool)
+    assert adaptive.settled_share(pool, voter, np.ones(4), asked) == 1.0
+    assert adaptive.settled([pool], [(voter, np.ones(4))], {"a", "b", "c"})
+    # One answer and eight candidates alike on it: the rest decide who comes first.
+    split = np.vstack([np.ones((8, 1)), np.zeros((4, 1))])
+    x2 = np.hstack([split, rng.uniform(0, 1, (12, 5))])
+    pool2 = adaptive.Pool(list("abcdef"), x2, np.arange(12))
+    voter2 = np.array([1.0, *[np.nan] * 5])
+    assert not adaptive.settled([pool2], [(voter2, np.ones(6))], {"a"})
+
+
+def test_worst_case_stable_once_no_remaining_answer_can_reorder_the_top():
     x = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.5, 0.5, 0.5]])
     pool = adaptive.Pool(["a", "b", "c"], x, np.arange(3))
     voter = np.array([1.0, 1.0, np.nan])
     assert adaptive.next_statement([pool], [(voter, np.ones(3))], {"a", "b"}, "abc") == "c"
-    assert adaptive.worst_case_stable(pool, voter, np.ones(3), np.array([1, 1, 0], bool), [np.linspace(0, 1, 5)] * 3)
+    values = [np.linspace(0, 1, 5)] * 3
+    assert adaptive.worst_case_stable(pool, voter, np.ones(3), np.array([1, 1, 0], bool), values)
+
+
+def test_on_yle_2023_the_adaptive_order_beats_the_banks_fixed_order_after_ten_statements():
+    """300 of Yle's 2023 candidates as voters, each matched against the rest of their district."""
+    from vaalikone import bench
+
+    results = bench.simulate(bench.yle_2023(), limit=300, ks=(10,))
+    print({order: results[order][10] for order in bench.ORDERS})
+    adaptive_first, adaptive_top = results["adaptive"][10]
+    fixed_first, fixed_top = results["fixed"][10]
+    assert adaptive_first > fixed_first and adaptive_top > fixed_top
+
+
+def test_the_first_statement_is_the_one_the_candidates_disagree_on_most():
+    x = np.array([[0.0, 0.5, 1.0], [1.0, 0.5, 1.0], [0.0, 0.5, np.nan], [1.0, 0.5, 0.0]])
+    pool = adaptive.Pool(["a", "b", "c"], x, np.arange(4))
+    nothing = np.full(3, np.nan)
+    assert adaptive.next_statement([pool], [(nothing, np.ones(3))], set(), "abc") == "a"
+    assert adaptive.next_statement([pool], [(nothing, np.ones(3))], {"a"}, "abc") == "c"
+    assert adaptive.next_statement([pool], [(nothing, np.ones(3))], {"a", "b", "c"}, "abc") is None
+
+
+def test_after_an_answer_the_leaders_disagreement_decides():
+    """Candidates 0-1 agree with the voter on a and split on c; 2-3 disagree with the voter and split on b."""
+    x = np.array([[1.0, 0.5, 0.0], [1.0, 0.5, 1.0], [0.0, 0.0, 0.5], [0.0, 1.0, 0.5]])
+    pool = adaptive.Pool(["a", "b", "c"], x, np.arange(4))
+    before = adaptive.separation(pool, np.full(3, np.nan), np.ones(3), np.zeros(3, bool))
+    assert before[1] == before[2]
+    voter = np.array([1.0, np.nan, np.nan])
+    assert adaptive.next_statement([pool], [(voter, np.ones(3))], {"a"}, "abc") == "c"
+
+
+def test_the_worst_case_says_unstable_while_remaining_statements_can_reorder_the_top():
+    x = np.array([[1.0, 0.0], [0.75, 1.0], [0.0, 1.0]])
+    pool = adaptive.Pool(["a", "b"], x, np.arange(3))
+    voter = np.array([1.0, np.nan])
+    values = [np.linspace(0, 1, 5)] * 2
+    old_top = adaptive.TOP
+    adaptive.TOP = 1
+    try:
+        assert not adaptive.worst_case_stable(
+            pool, voter, np.ones(2), np.array([1, 0], bool), values
+        )
+        far = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+        far_pool = adaptive.Pool(["a", "b"], far, np.arange(3))
+        assert not adaptive.worst_case_stable(
+            far_pool, voter, np.ones(2), np.array([1, 0], bool), values
+        )
+        assert adaptive.worst_case_stable(
+            far_pool, np.array([1.0, 0.0]), np.ones(2), np.array([1, 1], bool), values
+        )
+    finally:
+        adaptive.TOP = old_top

@@ -27,7 +27,9 @@ def api_order(page, base: str, answers: dict[str, int]) -> list[int]:
 
 def results_order(page) -> list[int]:
     section = page.locator("#s-kunta-2025")
-    hrefs = section.locator("button.name").evaluate_all("els => els.map(e => e.getAttribute('formaction'))")
+    hrefs = section.locator("button.name").evaluate_all(
+        "els => els.map(e => e.getAttribute('formaction'))"
+    )
     return [int(re.search(r"(\d+)$", h).group(1)) for h in hrefs]
 
 

@@ -179,7 +179,9 @@ def _statement(path: Path, seeds: Path, theme: str, i: int, data: dict) -> State
     explainer = _text(path, data, "explainer", where, False)
     plain_explainer = _text(path, data, "plain_explainer", where, False)
     if plain_explainer and not explainer:
-        raise QuestionBankError(path, f"{where}plain_explainer", "a plain explainer needs an explainer")
+        raise QuestionBankError(
+            path, f"{where}plain_explainer", "a plain explainer needs an explainer"
+        )
     return Statement(
         id=sid,
         theme=theme,
@@ -280,7 +282,9 @@ def load_bank(directory: Path) -> QuestionBank:
                 )
             seen[statement.id] = path
             statements.append(statement)
-        themes.append(Theme(tid, name, tuple(statements), _text(path, data, "plain_name", "", False)))
+        themes.append(
+            Theme(tid, name, tuple(statements), _text(path, data, "plain_name", "", False))
+        )
     by_id = {s.id: s for t in themes for s in t.statements}
     organisations = _organisations(directory / ORGANISATIONS_FILE, seeds, by_id)
     return QuestionBank(tuple(themes), organisations)

@@ -73,9 +73,7 @@ def separation(pool: Pool, voter: np.ndarray, weights: np.ndarray, asked: np.nda
     pa = p * present
     total = p.sum()
     mass = pa.sum(axis=0)
-    mean = np.divide(
-        (pa * filled).sum(axis=0), mass, out=np.zeros(x.shape[1]), where=mass > 0
-    )
+    mean = np.divide((pa * filled).sum(axis=0), mass, out=np.zeros(x.shape[1]), where=mass > 0)
     score = (pa * (filled - mean) ** 2).sum(axis=0) / total
     score[np.asarray(asked, dtype=bool)] = -np.inf
     return score
@@ -98,7 +96,9 @@ def next_statement(
     total = dict.fromkeys(remaining, 0.0)
     for pool, (voter, weights) in zip(pools, voters, strict=True):
         mask = np.array([qid in asked for qid in pool.question_ids], dtype=bool)
-        for qid, s in zip(pool.question_ids, separation(pool, voter, weights, mask).tolist(), strict=True):
+        for qid, s in zip(
+            pool.question_ids, separation(pool, voter, weights, mask).tolist(), strict=True
+        ):
             if qid in total:
                 total[qid] += s
     best = max(total.values())
@@ -152,7 +152,11 @@ def settled(
 
 
 def worst_case_stable(
-    pool: Pool, voter: np.ndarray, weights: np.ndarray, asked: np.ndarray, values: Sequence[np.ndarray]
+    pool: Pool,
+    voter: np.ndarray,
+    weights: np.ndarray,
+    asked: np.ndarray,
+    values: Sequence[np.ndarray],
 ) -> bool:
     """Whether no answers to the remaining statements (weight 1 each) can change who is in the top TOP.
 
