@@ -177,18 +177,7 @@ def organisation_rows(sizes: Sizes) -> list[Row]:
 def real_data_rows(sizes: Sizes) -> list[Row]:
     """Yle's real 2023 answers (2,116 candidates x 47 statements, four-point scale): ranking all
     candidates for one voter, and for many voters in batch."""
-    from pathlib import Path
-
-    from vaalikone.importers import yle
-
-    data = yle.read_2023(Path(__file__).resolve().parent / "data" / "yle" / "2023")
-    index = {c["id"]: i for i, c in enumerate(data.candidates)}
-    columns = {q["id"]: j for j, q in enumerate(data.questions)}
-    raw = np.full((len(index), len(columns)), np.nan)
-    for a in data.answers:
-        if a["value"] is not None:
-            raw[index[a["candidate_id"]], columns[a["question_id"]]] = a["value"]
-    real = scoring.normalise(raw, 1, 5)
+    real = yle_2023().answers
     matrix = scoring.CandidateMatrix(real)
     numbers = np.arange(len(real))
     rng = np.random.default_rng(SEED)
