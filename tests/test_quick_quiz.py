@@ -236,3 +236,16 @@ def test_the_worst_case_says_unstable_while_remaining_statements_can_reorder_the
         )
     finally:
         adaptive.TOP = old_top
+
+
+def test_candidate_pages_and_results_speak_plainly_in_plain_language(demo_client, demo_app):
+    bank = demo_app.extensions["vaalikone.bank"]
+    answers = {"kunta": HELSINKI, "selko": "1", "a-free-premises": "5"}
+    results = demo_client.post("/tulokset", data=answers).get_data(as_text=True)
+    assert "Sinun tuloksesi" in results and "Ehdokkaat, jotka ovat lähimpänä sinua" in results
+    assert 'name="selko" value="1"' in results, "the mode rides on from the results page"
+    cid = ranked_ids(results, "kunta-2025")[0]
+    page = demo_client.post(f"/ehdokkaat/{cid}", data=answers).get_data(as_text=True)
+    assert bank.statement("free-premises").plain["fi"] in text_of(page)
+    standard = demo_client.post(f"/ehdokkaat/{cid}", data=answers | {"selko": "0"})
+    assert bank.statement("free-premises").text["fi"] in text_of(standard.get_data(as_text=True))
