@@ -109,6 +109,9 @@ def test_plain_language_shows_the_plain_statement_and_plain_buttons(demo_client,
     assert statement.plain["fi"] in text_of(html)
     assert statement.text["fi"] not in text_of(html)
     assert "Lyhyt kysely" in html and "Seuraava väite" in html and "Vaihda yleiskieleen" in html
+    # Enter on an answer presses a form's first button: that stays Next, not the language switch.
+    form = html.split('id="quiz-form"', 1)[1]
+    assert re.search(r"<button[^>]*>", form).group(0).count('value="next"') == 1
     sv = demo_client.get(f"/kysely/pika?kunta={HELSINKI}&selko=1&lang=sv").get_data(as_text=True)
     assert statement.plain["sv"] in text_of(sv)
 
