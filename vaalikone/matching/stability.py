@@ -1,0 +1,169 @@
+"""How sure a voter's result is: pure numpy, one voter against a constituency's candidates.
+
+Three numbers, all on the ranking of `vaalikone.matching.scoring` (match descending, then ballot number):
+
+- euclidean: how many of the voter's top 5 (under the city-block match the pages show) are also in the top 5
+  under the Euclidean match;
+- leave_one_out: how many of the top 5 stay in the top 5 whichever one answered statement is left out
+  (only when the voter answered at least two; leaving a statement out drops its term from D and its weight
+  from Dmax);
+- change: the smallest single change of one of the voter's answers (to another value on the statement's
+  scale) that would give another candidate the first place, or None. Smallest means the shortest step on
+  the 0..1 scale; among equal steps, the statement asked first, then the lower value.
+
+With D_c = sum_q t_qc (t_qc = w_q d_qc^p, the scorer's terms) and W = sum_q w_q, leaving q out gives
+D_c - t_qc over W - w_q, and changing the answer to q gives D_c - t_qc + t'_qc over W: every row of
+alternatives is one array step. Only candidates who could still overtake are computed: a change or a
+left-out statement moves any distance by at most w_q d^p <= w_q, so a candidate farther than the fifth by
+more than max w (or than the first by more than 2 max w) can enter neither the top 5 nor the first place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from vaalikone.matching import scoring
+
+TOP = 5
+# Answers closer than this are the same answer.
+_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How robust one voter's top 5 and first place are (see the module docstring)."""
+
+    top: int  # how many candidates the top holds (5, or fewer in a small constituency)
+    euclidean: int  # of the top, how many stay in it under the other metric
+    leave_one_out: int | None  # of the top, how many stay whichever statement is left out
+    change: tuple[int, float, int] | None  # (statement index, new answer 0..1, new first candidate)
+
+    def as_dict(self, question_ids: Sequence[str], candidate_ids: Sequence[int]) -> dict:
+        """The numbers for the JSON API, statements and candidates by id."""
+        change = None
+        if self.change is not None:
+            q, value, first = self.change
+            change = {
+                "statement": question_ids[q],
+                "value": value,
+                "first": int(candidate_ids[first]),
+            }
+        return {
+            "top": self.top,
+            "euclidean": self.euclidean,
+            "leave_one_out": self.leave_one_out,
+            "change": change,
+        }
+
+
+def _as_match(dist: np.ndarray, total: np.ndarray | float, power: int) -> np.ndarray:
+    """The scorer's match from D^p and Dmax^p, rounded as its ranking rounds."""
+    ratio = dist / total
+    if power == 2:
+        ratio = np.sqrt(np.maximum(ratio, 0.0))
+    return np.round(np.clip(100.0 * (1.0 - ratio), 0.0, 100.0), 9)
+
+
+def _top_mask(key: np.ndarray, by_number: np.ndarray, n: int) -> np.ndarray:
+    """Rows (R, S) of rounded matches -> the n best per row, ties to the lower ballot number."""
+    key = key[:, by_number]
+    if n >= key.shape[1]:
+        chosen = np.ones(key.shape, dtype=bool)
+    else:
+        cut = -np.partition(-key, n - 1, axis=1)[:, n - 1 : n]
+        above = key > cut
+        at = key == cut
+        need = n - above.sum(axis=1, keepdims=True)
+        chosen = above | (at & (np.cumsum(at, axis=1) <= need))
+    out = np.empty_like(chosen)
+    out[:, by_number] = chosen
+    return out
+
+
+def stability(
+    voter: np.ndarray,
+    weights: np.ndarray,
+    candidates: scoring.CandidateMatrix | np.ndarray,
+    numbers: np.ndarray,
+    alternatives: Sequence[np.ndarray],
+    *,
+    matches: np.ndarray | None = None,
+    metric: scoring.Metric = "cityblock",
+) -> Stability | None:
+    """How sure this voter's ranking is; None when there is nothing to rank (no answers, no candidates).
+
+    `alternatives[q]` are statement q's scale values normalised to 0..1; `matches` the voter's matches
+    under `metric` when already at hand."""
+    cm = (
+        candidates
+        if isinstance(candidates, scoring.CandidateMatrix)
+        else scoring.CandidateMatrix(candidates)
+    )
+    voter = np.asarray(voter, dtype=np.float64)
+    weights = np.asarray(weights, dtype=np.float64)
+    numbers = np.asarray(numbers)
+    if matches is None:
+        matches = scoring.match(voter, weights, cm, metric=metric)
+    in_a = np.flatnonzero(~np.isnan(voter) & (weights > 0))
+    if cm.n_candidates == 0 or len(in_a) == 0:
+        return None
+    top = scoring.top_n(matches, numbers, TOP)
+    other: scoring.Metric = "euclidean" if metric == "cityblock" else "cityblock"
+    second = scoring.top_n(scoring.match(voter, weights, cm, metric=other), numbers, TOP)
+    euclidean = len(np.intersect1d(top, second))
+
+    power = 1 if metric == "cityblock" else 2
+    v, w = voter[in_a], weights[in_a]
+    total = w.sum()
+    # Each candidate's D^p from its match, only to choose the contenders (with a little slack).
+    dist_all = ((1.0 - matches / 100.0) ** power) * total
+    ordered = np.sort(dist_all)
+    fifth = ordered[min(TOP, len(ordered)) - 1]
+    reach = float(w.max())
+    bound = max(fifth + reach, ordered[0] + 2 * reach) + 1e-6 * total
+    keep = np.flatnonzero(dist_all <= bound)
+    keep = np.union1d(keep, top)
+    filled = cm.answers[keep][:, in_a].T  # (A, S)
+    missing = np.isnan(filled)
+    farthest = np.maximum(v, 1.0 - v)[:, None]
+    d = np.where(missing, farthest, np.abs(np.where(missing, 0.0, filled) - v[:, None]))
+    terms = w[:, None] * d**power  # (A, S)
+    dist = terms.sum(axis=0)
+    by_number = np.argsort(numbers[keep], kind="stable")
+    where_top = np.searchsorted(keep, top)
+
+    leave = None
+    if len(in_a) >= 2:
+        rest = total - w
+        left = _as_match(dist[None, :] - terms, rest[:, None], power)
+        stays = _top_mask(left, by_number, TOP)[:, where_top]
+        leave = int(stays.all(axis=0).sum())
+
+    # Every other answer on every answered statement: rows (R, S) of new distances.
+    rows_q, rows_a = [], []
+    for j, q in enumerate(in_a):
+        values = np.asarray(alternatives[q], dtype=np.float64)
+        values = values[np.abs(values - v[j]) > _SLACK]
+        rows_q.extend([j] * len(values))
+        rows_a.extend(values.tolist())
+    change = None
+    if rows_q:
+        rq, ra = np.array(rows_q), np.array(rows_a)
+        col = filled[rq]
+        new_d = np.where(
+            np.isnan(col),
+            np.maximum(ra, 1.0 - ra)[:, None],
+            np.abs(np.where(np.isnan(col), 0.0, col) - ra[:, None]),
+        )
+        moved = dist[None, :] - terms[rq] + w[rq, None] * new_d**power
+        key = _as_match(moved, total, power)[:, by_number]
+        first = keep[by_number[np.argmax(key, axis=1)]]
+        changed = np.flatnonzero(first != top[0])
+        if len(changed):
+            step = np.abs(ra[changed] - v[rq[changed]])
+            pick = changed[np.lexsort((ra[changed], rq[changed], np.round(step, 9)))[0]]
+            change = (int(in_a[rq[pick]]), float(ra[pick]), int(first[pick]))
+    return Stability(len(top), euclidean, leave, change)
