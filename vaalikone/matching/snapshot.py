@@ -27,6 +27,7 @@ import sqlite_utils
 
 from vaalikone.db import database_file, opened
 from vaalikone.matching.scoring import CandidateMatrix, Groups, normalise, party_profiles
+from vaalikone.matching.stability import padded_alternatives
 
 
 @dataclass
@@ -82,6 +83,18 @@ class ElectionSnapshot:
     @cached_property
     def question_index(self) -> dict[str, int]:
         return {qid: i for i, qid in enumerate(self.question_ids)}
+
+    @cached_property
+    def alternatives(self) -> np.ndarray:
+        """Each statement's possible answers normalised to 0..1 (Q, K), as the voter could change them."""
+        return padded_alternatives(
+            [
+                normalise(np.array(scale, dtype=np.float64), low, high)
+                for scale, low, high in zip(
+                    self.scales, self.scale_min, self.scale_max, strict=True
+                )
+            ]
+        )
 
     def constituency(self, constituency_id: str) -> ConstituencyView:
         """The candidates standing in one constituency (cached)."""

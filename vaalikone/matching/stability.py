@@ -41,23 +41,6 @@ class Stability:
     leave_one_out: int | None  # of the top, how many stay whichever statement is left out
     change: tuple[int, float, int] | None  # (statement index, new answer 0..1, new first candidate)
 
-    def as_dict(self, question_ids: Sequence[str], candidate_ids: Sequence[int]) -> dict:
-        """The numbers for the JSON API, statements and candidates by id."""
-        change = None
-        if self.change is not None:
-            q, value, first = self.change
-            change = {
-                "statement": question_ids[q],
-                "value": value,
-                "first": int(candidate_ids[first]),
-            }
-        return {
-            "top": self.top,
-            "euclidean": self.euclidean,
-            "leave_one_out": self.leave_one_out,
-            "change": change,
-        }
-
 
 def _as_match(dist: np.ndarray, total: np.ndarray | float, power: int) -> np.ndarray:
     """The scorer's match from D^p and Dmax^p, rounded as its ranking rounds."""
@@ -83,19 +66,56 @@ def _top_mask(key: np.ndarray, by_number: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def _within(dist: np.ndarray, bound: float, always: np.ndarray) -> np.ndarray:
+    """Indices of the candidates within `bound`, and those in `always`, ascending."""
+    mask = dist <= bound
+    mask[always] = True
+    return np.flatnonzero(mask)
+
+
+def _padded(alternatives: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
+    """Each statement's answers as rows of one (Q, K) array, NaN-padded; an array is taken as it is."""
+    if isinstance(alternatives, np.ndarray):
+        return alternatives
+    width = max((len(a) for a in alternatives), default=0)
+    out = np.full((len(alternatives), width), np.nan)
+    for q, values in enumerate(alternatives):
+        out[q, : len(values)] = np.sort(values)
+    return out
+
+
+def padded_alternatives(alternatives: Sequence[np.ndarray]) -> np.ndarray:
+    """Statements' normalised answers prepared once for stability() (a snapshot keeps them)."""
+    out = _padded(alternatives)
+    out.flags.writeable = False
+    return out
+
+
+def _terms(
+    cm: scoring.CandidateMatrix, keep: np.ndarray, in_a: np.ndarray, v: np.ndarray, power: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The contenders' answers (A, S) on the voter's statements and their distances d^p (A, S), a blank
+    at the farthest answer."""
+    filled = cm.answers[keep][:, in_a].T
+    missing = np.isnan(filled)
+    farthest = np.maximum(v, 1.0 - v)[:, None]
+    d = np.where(missing, farthest, np.abs(np.where(missing, 0.0, filled) - v[:, None]))
+    return filled, d**power
+
+
 def stability(
     voter: np.ndarray,
     weights: np.ndarray,
     candidates: scoring.CandidateMatrix | np.ndarray,
     numbers: np.ndarray,
-    alternatives: Sequence[np.ndarray],
+    alternatives: Sequence[np.ndarray] | np.ndarray,
     *,
     matches: np.ndarray | None = None,
     metric: scoring.Metric = "cityblock",
 ) -> Stability | None:
     """How sure this voter's ranking is; None when there is nothing to rank (no answers, no candidates).
 
-    `alternatives[q]` are statement q's scale values normalised to 0..1; `matches` the voter's matches
+    `alternatives[q]` are statement q's scale values normalised to 0..1 (or padded_alternatives()); `matches` the voter's matches
     under `metric` when already at hand."""
     cm = (
         candidates
@@ -120,50 +140,49 @@ def stability(
     total = w.sum()
     # Each candidate's D^p from its match, only to choose the contenders (with a little slack).
     dist_all = ((1.0 - matches / 100.0) ** power) * total
-    ordered = np.sort(dist_all)
-    fifth = ordered[min(TOP, len(ordered)) - 1]
-    reach = float(w.max())
-    bound = max(fifth + reach, ordered[0] + 2 * reach) + 1e-6 * total
-    keep = np.flatnonzero(dist_all <= bound)
-    keep = np.union1d(keep, top)
-    filled = cm.answers[keep][:, in_a].T  # (A, S)
-    missing = np.isnan(filled)
-    farthest = np.maximum(v, 1.0 - v)[:, None]
-    d = np.where(missing, farthest, np.abs(np.where(missing, 0.0, filled) - v[:, None]))
-    terms = w[:, None] * d**power  # (A, S)
-    dist = terms.sum(axis=0)
-    by_number = np.argsort(numbers[keep], kind="stable")
-    where_top = np.searchsorted(keep, top)
+    slack = 1e-6 * total
+    nearest = float(dist_all.min())
 
     leave = None
     if len(in_a) >= 2:
-        rest = total - w
-        left = _as_match(dist[None, :] - terms, rest[:, None], power)
-        stays = _top_mask(left, by_number, TOP)[:, where_top]
+        # Leaving q out lowers a distance by t_qc <= w_q max(v_q, 1 - v_q)^p and no top distance rises.
+        reach = float(np.max(w * np.maximum(v, 1.0 - v) ** power))
+        keep = _within(dist_all, float(dist_all[top].max()) + reach + slack, top)
+        _filled, d = _terms(cm, keep, in_a, v, power)
+        terms = w[:, None] * d
+        left = _as_match(terms.sum(axis=0)[None, :] - terms, (total - w)[:, None], power)
+        by_number = np.argsort(numbers[keep], kind="stable")
+        stays = _top_mask(left, by_number, TOP)[:, np.searchsorted(keep, top)]
         leave = int(stays.all(axis=0).sum())
 
-    # Every other answer on every answered statement: rows (R, S) of new distances.
-    rows_q, rows_a = [], []
-    for j, q in enumerate(in_a):
-        values = np.asarray(alternatives[q], dtype=np.float64)
-        values = values[np.abs(values - v[j]) > _SLACK]
-        rows_q.extend([j] * len(values))
-        rows_a.extend(values.tolist())
+    # Changing answer q from v_q to a moves anyone's d^p by at most p |a - v_q| (both are 1-Lipschitz), so
+    # steps are tried shortest first, each against the candidates within 2 p w_max |a - v_q| of the first.
+    alts = _padded(alternatives)[in_a]  # (A, K), NaN beyond a statement's scale
+    with np.errstate(invalid="ignore"):
+        rq, k = np.nonzero(np.abs(alts - v[:, None]) > _SLACK)
+    ra = alts[rq, k]
     change = None
-    if rows_q:
-        rq, ra = np.array(rows_q), np.array(rows_a)
-        col = filled[rq]
+    steps = np.round(np.abs(ra - v[rq]), 9)
+    for step in np.unique(steps):
+        at = np.flatnonzero(steps == step)
+        keep = _within(dist_all, nearest + 2 * power * float(w.max()) * step + slack, top[:1])
+        filled, d = _terms(cm, keep, in_a, v, power)
+        dist = (w[:, None] * d).sum(axis=0)
+        q_at, a_at = rq[at], ra[at]
+        col = filled[q_at]
+        blank = np.isnan(col)
         new_d = np.where(
-            np.isnan(col),
-            np.maximum(ra, 1.0 - ra)[:, None],
-            np.abs(np.where(np.isnan(col), 0.0, col) - ra[:, None]),
+            blank,
+            np.maximum(a_at, 1.0 - a_at)[:, None],
+            np.abs(np.where(blank, 0.0, col) - a_at[:, None]),
         )
-        moved = dist[None, :] - terms[rq] + w[rq, None] * new_d**power
+        moved = dist[None, :] + w[q_at, None] * (new_d**power - d[q_at])
+        by_number = np.argsort(numbers[keep], kind="stable")
         key = _as_match(moved, total, power)[:, by_number]
         first = keep[by_number[np.argmax(key, axis=1)]]
         changed = np.flatnonzero(first != top[0])
         if len(changed):
-            step = np.abs(ra[changed] - v[rq[changed]])
-            pick = changed[np.lexsort((ra[changed], rq[changed], np.round(step, 9)))[0]]
-            change = (int(in_a[rq[pick]]), float(ra[pick]), int(first[pick]))
+            pick = changed[np.lexsort((a_at[changed], q_at[changed]))[0]]
+            change = (int(in_a[q_at[pick]]), float(a_at[pick]), int(first[pick]))
+            break
     return Stability(len(top), euclidean, leave, change)

@@ -20,7 +20,7 @@ import numpy as np
 import sqlite_utils
 
 from vaalikone.db import database_file
-from vaalikone.matching import scoring
+from vaalikone.matching import scoring, stability
 from vaalikone.matching.snapshot import get_snapshot
 from vaalikone.requestmemo import per_request
 
@@ -365,8 +365,10 @@ class Ranking(Sequence):
         parties: dict[str, dict[str, Any]],
         rows: list[int],
         matches: list[float],
+        highs: list[float] | None = None,
     ) -> None:
         self._people, self._parties, self._rows, self._matches = people, parties, rows, matches
+        self._highs = matches if highs is None else highs
         self._made: dict[int, dict[str, Any]] = {}
 
     def __len__(self) -> int:
@@ -389,6 +391,9 @@ class Ranking(Sequence):
                 **person,
                 "party": self._parties.get(person["party_id"]),
                 "match": self._matches[i],
+                # The range over every way of answering the candidate's blanks; match is its bottom.
+                "match_min": self._matches[i],
+                "match_max": self._highs[i],
                 "rank": i + 1,
             }
         return made
@@ -407,6 +412,9 @@ class Result:
     # Who stands here, for filters and chosen candidates without going through every row:
     candidate_ids: frozenset[str] = frozenset()  # as strings, as forms send them
     independents: bool = False  # whether independents stand here (parties are in `parties`)
+    # How sure the ranking is (matching/stability.py), None with nothing to rank:
+    # {"top", "euclidean", "leave_one_out", "change": None or {"question_id", "value", "candidate"}}.
+    stability: dict[str, Any] | None = None
 
 
 def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -438,11 +446,20 @@ def results(
         view = snapshot.constituency(ballot.constituency["id"])
     except LookupError:  # a constituency without candidates
         return Result(ballot, [], [], answered)
-    both = scoring.match(voter, w, view.stacked)  # candidates, then party profiles
+    # Candidates, then party profiles; the match is the bottom of each range.
+    both, tops = scoring.match_range(voter, w, view.stacked)
     matches, profile_matches = both[: len(view.rows)], both[len(view.rows) :]
-    order = scoring.rank(matches, snapshot.numbers[view.rows])
+    numbers = snapshot.numbers[view.rows]
+    order = scoring.rank(matches, numbers)
     ranked = Ranking(
-        snapshot.people, snapshot.parties, view.rows[order].tolist(), matches[order].tolist()
+        snapshot.people,
+        snapshot.parties,
+        view.rows[order].tolist(),
+        matches[order].tolist(),
+        tops[: len(view.rows)][order].tolist(),
+    )
+    sure = stability.stability(
+        voter, w, view.matrix, numbers, snapshot.alternatives, matches=matches
     )
     parties = snapshot.parties
     scores = scoring.party_match(
@@ -485,7 +502,39 @@ def results(
     )
     # Independents are counted last (party_ids ends with None).
     independents = snapshot.party_ids[-1] is None and bool(counts[-1])
-    return Result(ballot, ranked, party_rows, answered, view.candidate_keys, independents)
+    return Result(
+        ballot,
+        ranked,
+        party_rows,
+        answered,
+        view.candidate_keys,
+        independents,
+        _stability_view(snapshot, view, sure),
+    )
+
+
+def _stability_view(
+    snapshot: Any, view: Any, sure: stability.Stability | None
+) -> dict[str, Any] | None:
+    """Stability in the pages' and the API's terms: statements by id, answers on their own scale."""
+    if sure is None:
+        return None
+    change = None
+    if sure.change is not None:
+        q, value, first = sure.change
+        low, high = snapshot.scale_min[q], snapshot.scale_max[q]
+        person = snapshot.people[int(view.rows[first])]
+        change = {
+            "question_id": snapshot.question_ids[q],
+            "value": int(round(low + value * (high - low))),
+            "candidate": {**person, "party": snapshot.parties.get(person["party_id"])},
+        }
+    return {
+        "top": sure.top,
+        "euclidean": sure.euclidean,
+        "leave_one_out": sure.leave_one_out,
+        "change": change,
+    }
 
 
 def filter_candidates(
@@ -585,8 +634,11 @@ def explain_candidate(
         key=lambda item: (positions.get(item[0], 0), item[0]),
     )
     share_by_id = {qid: float(shares[j]) for j, qid in enumerate(snapshot.question_ids)}
+    low, high = scoring.match_range(voter, w, candidate)
     return {
-        "match": float(scoring.match(voter, w, candidate)[0]),
+        "match": float(low[0]),
+        "match_min": float(low[0]),
+        "match_max": float(high[0]),
         "themes": dict(theme_rows),
         "shares": share_by_id,
         # The statements that lowered the match most, for a plain-language explanation.

@@ -146,6 +146,24 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 6)
 
 
+def _stability(sure: dict[str, Any] | None) -> dict[str, Any] | None:
+    """How sure the ranking is, with the answer change as statement id, value and candidate id."""
+    if sure is None:
+        return None
+    change = sure["change"]
+    return {
+        "top": sure["top"],
+        "euclidean": sure["euclidean"],
+        "leave_one_out": sure["leave_one_out"],
+        "change": change
+        and {
+            "statement": change["question_id"],
+            "value": change["value"],
+            "first": change["candidate"]["id"],
+        },
+    }
+
+
 def _body() -> dict[str, Any]:
     """The request body as a JSON object; an oversized body stops at MAX_CONTENT_LENGTH (413 -> 400)."""
     raw = request.get_data(cache=False)
@@ -265,9 +283,12 @@ def match():
                         "name": f"{c['first_name']} {c['last_name']}",
                         "party": _party_name(c["party"], lang),
                         "match": _number(c["match"]),
+                        "match_min": _number(c["match_min"]),
+                        "match_max": _number(c["match_max"]),
                     }
                     for c in result.candidates[:limit]
                 ],
+                "stability": _stability(result.stability),
                 "parties": [
                     {
                         "id": p["id"],

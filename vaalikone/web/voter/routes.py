@@ -85,8 +85,15 @@ def in_language(text: str | None, lang: str) -> Markup:
     return Markup('<span lang="%s">%s</span>') % (lang, text)
 
 
+def range_text(low: float, high: float) -> str:
+    """The range a candidate's blanks leave open ("52 %–71 %"), or "" when it rounds to one number."""
+    if low != low or high != high or round(low) == round(high):
+        return ""
+    return f"{percent(low)}–{percent(high)}"
+
+
 # Globals, not a context processor, so that imported macros see them too.
-for _helper in (scale_label, importance_labels, localized_text, in_language):
+for _helper in (scale_label, importance_labels, localized_text, in_language, range_text):
     bp.add_app_template_global(_helper)
 
 
@@ -300,14 +307,17 @@ def _candidate_cells(
 
 
 @lru_cache(maxsize=10_000)
-def _match_cell(text: str, bar: str | None, party: bool) -> Markup:
-    # Every match with the same text and bar width (0.1 steps) renders the same cell.
-    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party)
+def _match_cell(lang: str, text: str, bar: str | None, party: bool, span: str) -> Markup:
+    # Every match with the same text, range and bar width (0.1 steps) renders the same cell.
+    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party, span)
 
 
-def _match(value: float, party: bool = False) -> Markup:
-    """A match written as a rounded percentage (in the reader's language) beside its bar."""
-    return _match_cell(percent(value), None if value != value else f"{value:.1f}", party)
+def _match(value: float, party: bool = False, high: float | None = None) -> Markup:
+    """A match written as a rounded percentage (in the reader's language) beside its bar, with the range
+    up to `high` that the candidate's blanks leave open."""
+    span = "" if high is None else range_text(value, high)
+    bar = None if value != value else f"{value:.1f}"
+    return _match_cell(current_language(), percent(value), bar, party, span)
 
 
 @lru_cache(maxsize=10_000)
@@ -373,7 +383,8 @@ def _table_rows(
             tuple(party[f] for f in _PARTY_FIELDS) if party else None,
         )
         candidate_rows.append(
-            f'<tr><td class="num rank">{int(c["rank"])}.</td>{_match(c["match"])}{cells}</tr>'
+            f'<tr><td class="num rank">{int(c["rank"])}.</td>'
+            f"{_match(c['match'], high=c['match_max'])}{cells}</tr>"
         )
     party_rows = [
         f"<tr>{_party_heading(lang, _party_name(p['party']), p['count'])}"
@@ -423,10 +434,15 @@ def _results_page(
         candidate_rows, party_rows = _table_rows(result, visible, candidate_path, selected)
         visible_ids = {str(c["id"]) for c in visible}
         all_ids = result.candidate_ids
+        sure = result.stability
+        change = sure and sure["change"]
         sections.append(
             {
                 "ballot": ballot,
                 "result": result,
+                "sure": sure,
+                "change_question": change
+                and next((q for q in questions if q["id"] == change["question_id"]), None),
                 "asked": sum(1 for q in questions if eid in q["election_ids"]),
                 "party": party,
                 "language": language,
