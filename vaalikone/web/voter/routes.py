@@ -31,7 +31,8 @@ from markupsafe import Markup, escape
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.requestmemo import per_request
-from vaalikone.web.database import get_db
+from vaalikone.domain import provenance
+from vaalikone.web.database import get_bank, get_db
 from vaalikone.web.i18n import current_language, localized, percent
 from vaalikone.web.templating import shows_election
 
@@ -578,3 +579,22 @@ def method():
 def privacy():
     """What is and is not stored about a voter."""
     return render_template("voter/privacy.html")
+
+
+@bp.route("/vaitteet/<statement_id>")
+def statement(statement_id: str):
+    """Where a statement comes from: the goal sentences behind it and the organisations whose goals include it."""
+    found = provenance.statement_provenance(get_db(), get_bank(), statement_id)
+    if found is None:
+        abort(404)
+    for election in found.imported_from:
+        shows_election(election)
+    return render_template("voter/statement.html", p=found)
+
+
+@bp.route("/lahteet")
+def sources():
+    """The organisations' documents the statements come from, and the statements drawn from each."""
+    return render_template(
+        "voter/sources.html", documents=provenance.sources_overview(get_db(), get_bank())
+    )
