@@ -89,3 +89,80 @@ def test_results_show_each_candidates_range_and_the_how_sure_sentence(demo_clien
         if span_low:
             assert shown == span_low and (int(span_low), int(span_high)) in expected
     assert any(span for _, span, _ in ranges), "some demo candidate left a statement blank"
+
+
+def test_every_page_links_to_the_accessibility_statement_and_the_sources(demo_client):
+    for path in ("/", "/menetelma", "/tietosuoja", "/lahteet", "/kirjaudu"):
+        html = demo_client.get(path).get_data(as_text=True)
+        footer = html.split('<footer class="site-footer">', 1)[1]
+        assert 'href="/saavutettavuus"' in footer and 'href="/lahteet"' in footer, path
+
+
+def test_the_accessibility_statement_names_the_standard_checks_limitations_and_date(demo_client):
+    for lang, needles in {
+        "fi": ("WCAG 2.1", "axe-core", "Tunnetut puutteet", "4.12.2026"),
+        "sv": ("WCAG 2.1", "axe-core"),
+        "en": ("WCAG 2.1", "axe-core"),
+    }.items():
+        text = text_of(demo_client.get(f"/saavutettavuus?lang={lang}").get_data(as_text=True))
+        assert all(n in text for n in needles), lang
+
+
+def feedback_rows(demo_app) -> list[dict]:
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        return list(db.query("SELECT * FROM accessibility_feedback ORDER BY id"))
+    finally:
+        db.conn.close()
+
+
+def test_feedback_reaches_the_administrator_and_never_stores_answers(demo_client, demo_app):
+    from tests.builders import login, make_user
+
+    sent = demo_client.post(
+        "/saavutettavuus",
+        # A form posted with a voter's answers alongside: only the message and contact are kept.
+        data={"message": "Kontrasti on heikko.", "contact": "a@example.fi", **ANSWERS},
+    )
+    assert sent.status_code == 302
+    rows = feedback_rows(demo_app)
+    assert [(r["message"], r["contact"], r["lang"]) for r in rows] == [
+        ("Kontrasti on heikko.", "a@example.fi", "fi")
+    ]
+    assert set(rows[0]) == {"id", "received_at", "message", "contact", "lang"}
+    # Not for voters, nor anyone but the administrator.
+    assert demo_client.get("/yllapito/palaute").status_code in (302, 401, 403)
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        make_user(db, "admin@example.fi", "admin")
+    finally:
+        db.conn.close()
+    login(demo_client, "admin@example.fi")
+    page = text_of(demo_client.get("/yllapito/palaute").get_data(as_text=True))
+    assert "Kontrasti on heikko." in page and "a@example.fi" in page
+
+
+def test_empty_or_overlong_feedback_is_refused_and_nothing_is_stored(demo_client, demo_app):
+    empty = demo_client.post("/saavutettavuus", data={"message": "  "})
+    assert empty.status_code == 400 and "Kirjoita palautteesi." in empty.get_data(as_text=True)
+    long = demo_client.post("/saavutettavuus", data={"message": "x" * 4001})
+    assert long.status_code == 400
+    bad = demo_client.post("/saavutettavuus", data={"message": "ok", "contact": "not an address"})
+    assert bad.status_code == 400 and "Tarkista sähköpostiosoite." in bad.get_data(as_text=True)
+    assert feedback_rows(demo_app) == []
+
+
+def test_feedback_older_than_the_retention_period_is_purged(demo_app):
+    from datetime import UTC, datetime, timedelta
+
+    from vaalikone.domain import feedback
+
+    now = datetime(2026, 12, 4, tzinfo=UTC)
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        feedback.submit(db, "vanha", None, "fi", 365, now - timedelta(days=366))
+        feedback.submit(db, "tuore", None, "sv", 365, now - timedelta(days=364))
+        assert feedback.purge(db, 365, now) == 1
+        assert [m["message"] for m in feedback.messages(db)] == ["tuore"]
+    finally:
+        db.conn.close()

@@ -187,6 +187,18 @@ def set_elected_command(election_id: str, path: str) -> None:
     click.echo(f"Updated {len(updates)} candidates.")
 
 
+@command("purge-feedback")
+def purge_feedback_command() -> None:
+    """Delete accessibility feedback older than FEEDBACK_RETENTION_DAYS."""
+    from vaalikone.domain import feedback
+
+    with opened(database()) as db:
+        gone = feedback.purge(db, int(current_app.config["FEEDBACK_RETENTION_DAYS"]))
+    click.echo(
+        f"Deleted {gone} message(s) older than {current_app.config['FEEDBACK_RETENTION_DAYS']} days."
+    )
+
+
 @command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path) -> None:

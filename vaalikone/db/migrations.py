@@ -255,6 +255,28 @@ def m006_fresh_by_construction(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE user ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations()
+def m180_accessibility_feedback(db: sqlite_utils.Database) -> None:
+    """Feedback sent through the accessibility statement's form (law 306/2019), kept for a retention period.
+
+    Only what the sender typed: a message, an optional contact address, the page's language. Never a
+    voter's answers, nor which page they came from.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE accessibility_feedback (
+            id INTEGER PRIMARY KEY,
+            received_at TEXT NOT NULL,  -- UTC, ISO 8601: purged after FEEDBACK_RETENTION_DAYS
+            message TEXT NOT NULL,
+            contact TEXT,
+            lang TEXT NOT NULL
+        );
+        CREATE INDEX accessibility_feedback_received ON accessibility_feedback (received_at);
+        """,
+    )
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

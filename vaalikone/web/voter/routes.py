@@ -28,13 +28,15 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from vaalikone.domain import feedback, provenance
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.requestmemo import per_request
-from vaalikone.domain import provenance
 from vaalikone.web.database import get_bank, get_db
 from vaalikone.web.i18n import current_language, localized, percent
+from vaalikone.web.security import limiter
 from vaalikone.web.templating import shows_election
+from vaalikone.web.voter.forms import FeedbackForm
 
 bp = Blueprint("voter", __name__, cli_group=None)
 
@@ -598,3 +600,30 @@ def sources():
     return render_template(
         "voter/sources.html", documents=provenance.sources_overview(get_db(), get_bank())
     )
+
+
+@bp.route("/saavutettavuus", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def accessibility():
+    """The accessibility statement (law 306/2019) and its feedback form."""
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            feedback.submit(
+                get_db(),
+                form.message.data,
+                form.contact.data,
+                current_language(),
+                int(current_app.config["FEEDBACK_RETENTION_DAYS"]),
+            )
+        except feedback.FeedbackError as error:
+            form.message.errors.append(str(error))
+        else:
+            flash(_("Kiitos palautteesta. Ylläpito lukee sen."))
+            return redirect(url_for("voter.accessibility") + "#palaute")
+    status = 400 if form.errors else 200
+    return render_template(
+        "voter/accessibility.html",
+        form=form,
+        retention_days=int(current_app.config["FEEDBACK_RETENTION_DAYS"]),
+    ), status
