@@ -5,7 +5,10 @@ Through the test client on the demo elections; tests/test_trust_browser.py drive
 from __future__ import annotations
 
 import re
+import statistics
 from html import unescape
+
+import pytest
 
 from vaalikone.db import connect
 from vaalikone.domain.statements import load_bank
@@ -166,3 +169,39 @@ def test_feedback_older_than_the_retention_period_is_purged(demo_app):
         assert [m["message"] for m in feedback.messages(db)] == ["tuore"]
     finally:
         db.conn.close()
+
+
+def test_the_party_page_counts_every_candidates_answer_and_gives_the_median(demo_client, demo_app):
+    """One party's row for one statement: shares and counts straight from the answers table."""
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        party = "kok"
+        rows = db.execute(
+            """SELECT a.value FROM candidate c LEFT JOIN answer a
+                 ON a.candidate_id = c.id AND a.question_id = 'free-premises'
+               WHERE c.election_id = 'kunta-2025' AND c.party_id = ?""",
+            [party],
+        ).fetchall()
+        name = db.execute("SELECT name_fi FROM party WHERE id = ?", [party]).fetchone()[0]
+    finally:
+        db.conn.close()
+    values = [v for (v,) in rows]
+    html = demo_client.get("/puolueiden-vastaukset/kunta-2025").get_data(as_text=True)
+    section = html.split('id="v-free-premises"', 1)[1].split("</section>", 1)[0]
+    row = section.split("<tbody>", 1)[1].split(f">{name} ", 1)[1].split("</tr>", 1)[0]
+    counts = [int(n) for n in re.findall(r"\((\d+)\)</span>", row)]
+    assert counts == [values.count(v) for v in (1, 2, 3, 4, 5)] + [values.count(None)]
+    answered = sorted(v for v in values if v is not None)
+    median = statistics.median(answered)
+    shown = re.findall(r'<td class="num">([\d,.]+|–)</td>', row)[-1]
+    assert float(shown.replace(",", ".")) == pytest.approx(median, abs=0.05)
+    # The chart is an image with a title and a description, and the numbers are in the table too.
+    assert 'role="img"' in section and "<title" in section and "<desc" in section
+
+
+def test_the_party_page_is_reachable_without_the_quiz(demo_client):
+    start = demo_client.get("/").get_data(as_text=True)
+    assert 'href="/puolueiden-vastaukset/kunta-2025"' in start
+    results = demo_client.post("/tulokset", data={"kunta": "179", **ANSWERS}).get_data(as_text=True)
+    assert 'href="/puolueiden-vastaukset/kunta-2025"' in results
+    assert demo_client.get("/puolueiden-vastaukset/no-such").status_code == 404

@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from vaalikone.domain import feedback, provenance
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
+from vaalikone.reports import party_answers
 from vaalikone.requestmemo import per_request
 from vaalikone.web.database import get_bank, get_db
 from vaalikone.web.i18n import current_language, localized, percent
@@ -627,3 +628,34 @@ def accessibility():
         form=form,
         retention_days=int(current_app.config["FEEDBACK_RETENTION_DAYS"]),
     ), status
+
+
+@bp.route("/puolueiden-vastaukset/<election_id>")
+def party_answers_page(election_id: str):
+    """How every party's candidates answered each statement of a published election: no quiz needed."""
+    db = get_db()
+    election = next(
+        db.query("SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]),
+        None,
+    )
+    if election is None:
+        abort(404)
+    shows_election(election)
+    statements = []
+    for item in party_answers.build(
+        db, election_id, lambda party: voting.collation_key(localized(party, "name"))
+    ):
+        keys = [(scale_label(v), f"ans-{v}") for v in item.scale] + [
+            (scale_label(None), "ans-none")
+        ]
+        chart = [
+            (
+                _party_name(row.party) if row.party else _("Sitoutumattomat"),
+                list(zip(row.shares, [css for _label, css in keys], strict=True)),
+            )
+            for row in item.parties
+        ]
+        statements.append(
+            {"question": item.question, "parties": item.parties, "legend": keys, "chart": chart}
+        )
+    return render_template("voter/party_answers.html", election=election, statements=statements)
