@@ -205,3 +205,71 @@ def test_the_party_page_is_reachable_without_the_quiz(demo_client):
     results = demo_client.post("/tulokset", data={"kunta": "179", **ANSWERS}).get_data(as_text=True)
     assert 'href="/puolueiden-vastaukset/kunta-2025"' in results
     assert demo_client.get("/puolueiden-vastaukset/no-such").status_code == 404
+
+
+def shown_ids(html: str, election_id: str = "kunta-2025") -> list[int]:
+    section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
+    return [int(i) for i in re.findall(r'formaction="/ehdokkaat/(\d+)"', section)]
+
+
+def candidates_where(demo_app, where: str) -> set[int]:
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        return {
+            i
+            for (i,) in db.execute(
+                f"SELECT id FROM candidate WHERE constituency_id = 'kunta-2025:179' AND {where}"
+            )
+        }
+    finally:
+        db.conn.close()
+
+
+def test_filters_by_age_group_gender_and_result_ride_in_the_form(demo_client, demo_app):
+    base = {"kunta": "179", **ANSWERS, "filter": "kunta-2025"}
+    women = demo_client.post("/tulokset", data={**base, "gender-kunta-2025": "f"})
+    html = women.get_data(as_text=True)
+    expected = candidates_where(demo_app, "gender = 'f'")
+    assert f"Rajaukseen sopii {len(expected)} ehdokasta." in text_of(html)
+    assert set(shown_ids(html)) <= expected and shown_ids(html)
+    young = demo_client.post(
+        "/tulokset", data={**base, "age-kunta-2025": "18-29", "elected-kunta-2025": "0"}
+    ).get_data(as_text=True)
+    expected = candidates_where(demo_app, "age BETWEEN 18 AND 29 AND NOT coalesce(elected, 0)")
+    assert set(shown_ids(young)) == expected or len(expected) > 20
+    # The chosen filters are carried in the page's forms (POST), never in a link.
+    assert 'name="age-kunta-2025" value="18-29" selected' in young.replace(
+        "<option ", ""
+    ) or re.search(r'<option value="18-29"\s+selected', young)
+    assert "age-kunta-2025=" not in young and "gender-kunta-2025=" not in html
+
+
+def test_only_the_filters_the_data_has_are_offered(demo_client, demo_app):
+    html = demo_client.post("/tulokset", data={"kunta": "179", **ANSWERS}).get_data(as_text=True)
+    assert 'name="gender-kunta-2025"' in html and 'name="age-kunta-2025"' in html
+    # The demo has no official list: no incumbency data, so no incumbency filter.
+    assert 'name="inc-kunta-2025"' not in html
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        db.execute("UPDATE candidate SET gender = NULL WHERE election_id = 'kunta-2025'")
+        db.conn.commit()
+    finally:
+        db.conn.close()
+    html = demo_client.post(
+        "/tulokset", data={"kunta": "179", **ANSWERS, "gender-kunta-2025": "f"}
+    ).get_data(as_text=True)
+    assert 'id="gender-kunta-2025"' not in html
+    # A filter the data no longer offers filters nothing.
+    assert len(shown_ids(html)) == min(20, len(candidates_where(demo_app, "1")))
+
+
+def test_statement_links_are_the_same_whatever_the_voter_answered(demo_client):
+    """Provenance links name every asked statement alike: following one reveals no answer."""
+    blank = demo_client.post("/kysely/kaikki", data={"kunta": "179"}).get_data(as_text=True)
+    answered = demo_client.post("/kysely/kaikki", data={"kunta": "179", **ANSWERS}).get_data(
+        as_text=True
+    )
+    links = re.compile(r'href="(/vaitteet/[^"]+)"')
+    assert links.findall(blank) == links.findall(answered) != []
+    results = demo_client.post("/tulokset", data={"kunta": "179", **ANSWERS}).get_data(as_text=True)
+    assert not links.findall(results.split('class="how-sure"', 1)[1].split("</div>", 1)[0])

@@ -277,6 +277,25 @@ def m180_accessibility_feedback(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m181_filter_fields_are_fresh(db: sqlite_utils.Database) -> None:
+    """Result filters read age, gender, incumbency and the official language from snapshots
+    (snapshot.FILTER_COLUMNS): a change to one marks the candidate for patching and advances the election's
+    data_version, like the listed columns (m005, m006). Columns the official list adds later (m170) are
+    named already: SQLite matches UPDATE OF by name when the update runs.
+    """
+    db.execute(
+        """CREATE TRIGGER candidate_filter_fields_mark_candidate AFTER UPDATE OF
+               age, gender, councillor, county_councillor, mp, official_language ON candidate
+           BEGIN
+               UPDATE candidate SET changed_version =
+                   (SELECT e.data_version + 1 FROM election e WHERE e.id = candidate.election_id)
+               WHERE id = NEW.id;
+               UPDATE election SET data_version = data_version + 1 WHERE id = NEW.election_id;
+           END"""
+    )
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

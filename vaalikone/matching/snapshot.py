@@ -79,6 +79,8 @@ class ElectionSnapshot:
     # The previous snapshot's views, for constituencies that have not changed since (see constituency()).
     _previous_views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
     _previous_party_ids: list[str | None] = field(default_factory=list, repr=False)
+    # Which result filters each constituency's data allows (voting.filter_options), made when first asked.
+    filter_options: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def question_index(self) -> dict[str, int]:
@@ -162,6 +164,16 @@ LISTED_COLUMNS = (
     "languages",
     "elected",
 )
+
+# What result filters read, where the database has them (the official list adds incumbency and its
+# language column): read with the listed columns, absent ones left out. Changes mark the candidate (m180).
+FILTER_COLUMNS = ("age", "gender", "councillor", "county_councillor", "mp", "official_language")
+
+
+def _listed_columns(db: sqlite_utils.Database) -> str:
+    present = {row[1] for row in db.execute("PRAGMA table_info(candidate)").fetchall()}
+    return ", ".join(LISTED_COLUMNS + tuple(c for c in FILTER_COLUMNS if c in present))
+
 
 _cache: dict[tuple[str, str], ElectionSnapshot] = {}
 _lock = threading.Lock()  # one synchronous build at a time
@@ -334,7 +346,7 @@ def build_snapshot(
     candidates = _listed(
         list(
             db.query(
-                f"""SELECT {", ".join(LISTED_COLUMNS)} FROM candidate
+                f"""SELECT {_listed_columns(db)} FROM candidate
                    WHERE election_id = ? ORDER BY constituency_id, number, id""",
                 [election_id],
             )
@@ -410,7 +422,7 @@ def update_snapshot(
     changed = _listed(
         list(
             db.query(
-                f"""SELECT {", ".join(LISTED_COLUMNS)} FROM candidate
+                f"""SELECT {_listed_columns(db)} FROM candidate
                    WHERE election_id = ? AND changed_version > ?""",
                 [election_id, previous.version],
             )

@@ -399,6 +399,59 @@ class Ranking(Sequence):
         return made
 
 
+# Age groups of the results filter: (form value, youngest, oldest).
+AGE_GROUPS = (("18-29", 18, 29), ("30-44", 30, 44), ("45-64", 45, 64), ("65-", 65, 150))
+# Who counts as incumbent in each kind of election: a sitting member of the body being elected.
+INCUMBENCY = {"kunta": "councillor", "alue": "county_councillor", "eduskunta": "mp"}
+GENDERS = ("f", "m")
+
+
+def age_group(age: int | None) -> str | None:
+    """The filter's age group of an age, None when unknown."""
+    if age is None:
+        return None
+    return next((key for key, low, high in AGE_GROUPS if low <= age <= high), None)
+
+
+def ballot_languages(candidate: Mapping[str, Any]) -> list[str]:
+    """The language of the candidate on the official list when known, else the languages they gave."""
+    official = candidate.get("official_language")
+    return [official] if official else list(candidate.get("languages") or [])
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Which filters the data of one constituency allows: only those some candidate has a value for."""
+
+    ages: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    incumbency: bool = False
+    elected: bool = False
+    languages: tuple[str, ...] = ()
+
+
+def filter_options(
+    snapshot: Any, constituency_id: str, rows: np.ndarray, kind: str
+) -> FilterOptions:
+    """The filters this constituency's candidates have data for (kept with the snapshot)."""
+    held = snapshot.filter_options.get(constituency_id)
+    if held is None:
+        people = [snapshot.people[i] for i in rows.tolist()]
+        ages = {age_group(p.get("age")) for p in people}
+        genders = {p.get("gender") for p in people}
+        incumbent = INCUMBENCY.get(kind)
+        languages = {lang for p in people for lang in ballot_languages(p)}
+        held = FilterOptions(
+            ages=tuple(key for key, _low, _high in AGE_GROUPS if key in ages),
+            genders=tuple(g for g in GENDERS if g in genders),
+            incumbency=any(p.get(incumbent) is not None for p in people) if incumbent else False,
+            elected=any(p.get("elected") is not None for p in people),
+            languages=tuple(lang for lang in ("fi", "sv", "en") if lang in languages),
+        )
+        snapshot.filter_options[constituency_id] = held
+    return held
+
+
 @dataclass
 class Result:
     """One election's results for the voter: every candidate of the constituency and every party, ranked."""
@@ -415,6 +468,7 @@ class Result:
     # How sure the ranking is (matching/stability.py), None with nothing to rank:
     # {"top", "euclidean", "leave_one_out", "change": None or {"question_id", "value", "candidate"}}.
     stability: dict[str, Any] | None = None
+    filters: FilterOptions = FilterOptions()  # which filters this constituency's data allows
 
 
 def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -510,6 +564,7 @@ def results(
         view.candidate_keys,
         independents,
         _stability_view(snapshot, view, sure),
+        filter_options(snapshot, ballot.constituency["id"], view.rows, ballot.election["kind"]),
     )
 
 
@@ -537,18 +592,61 @@ def _stability_view(
     }
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What the voter chose to see: empty strings match everyone."""
+
+    party: str = ""  # party id, "-" for independents
+    language: str = ""
+    text: str = ""  # part of a name, or a ballot number
+    age: str = ""  # an AGE_GROUPS key
+    gender: str = ""
+    incumbent: str = ""  # "1" incumbents, "0" newcomers
+    elected: str = ""  # "1" elected, "0" not elected
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.party,
+                self.language,
+                self.text.strip(),
+                self.age,
+                self.gender,
+                self.incumbent,
+                self.elected,
+            )
+        )
+
+
 def filter_candidates(
-    candidates: Sequence[dict[str, Any]], party: str = "", language: str = "", text: str = ""
+    candidates: Sequence[dict[str, Any]],
+    party: str = "",
+    language: str = "",
+    text: str = "",
+    *,
+    filters: Filters | None = None,
+    kind: str = "kunta",
 ) -> Sequence[dict[str, Any]]:
-    """Candidates of one party ("-" = independents), speaking one language, or matching a name or number."""
-    needle = collation_key(text.strip())
-    if not (party or language or needle):
+    """Candidates of one party ("-" = independents), speaking one language, matching a name or number, of an
+    age group or gender, incumbent or not, elected or not (`filters` when given, else the three above)."""
+    f = filters or Filters(party, language, text)
+    needle = collation_key(f.text.strip())
+    if not f:
         return candidates
+    incumbent_field = INCUMBENCY.get(kind, "councillor")
     out = []
     for c in candidates:
-        if party and (c["party_id"] or "-") != party:
+        if f.party and (c["party_id"] or "-") != f.party:
             continue
-        if language and language not in c["languages"]:
+        if f.language and f.language not in ballot_languages(c):
+            continue
+        if f.age and age_group(c.get("age")) != f.age:
+            continue
+        if f.gender and c.get("gender") != f.gender:
+            continue
+        if f.incumbent and str(int(bool(c.get(incumbent_field)))) != f.incumbent:
+            continue
+        if f.elected and str(int(bool(c.get("elected")))) != f.elected:
             continue
         if needle:
             name = collation_key(f"{c['first_name']} {c['last_name']}")

@@ -42,7 +42,7 @@ from vaalikone.web.voter.forms import FeedbackForm
 bp = Blueprint("voter", __name__, cli_group=None)
 
 # Form fields that describe what the voter is looking at on the results page, per election.
-VIEW_PREFIXES = ("party-", "lang-", "q-", "at-")
+VIEW_PREFIXES = ("party-", "lang-", "q-", "at-", "age-", "gender-", "inc-", "elected-")
 MAX_COMPARED = 3
 
 
@@ -399,6 +399,11 @@ def _table_rows(
     return Markup("".join(candidate_rows)), Markup("".join(party_rows))
 
 
+def _choice(value: str, allowed: tuple[str, ...]) -> str:
+    """A filter's value when the data offers it, else no filter: a stale or forged value shows everyone."""
+    return value if value in allowed else ""
+
+
 def _page(eid: str, pages: int) -> int:
     form = request.form
     raw = form.get(f"page-{eid}")
@@ -428,10 +433,21 @@ def _results_page(
     for ballot in context.ballots:
         eid = ballot.id
         result = voting.results(db, ballot, answers, weights)
-        party = request.form.get(f"party-{eid}", "")
-        language = request.form.get(f"lang-{eid}", "")
-        text = request.form.get(f"q-{eid}", "")[:100]
-        shown = voting.filter_candidates(result.candidates, party, language, text)
+        form = request.form
+        options = result.filters
+        filters = voting.Filters(
+            party=form.get(f"party-{eid}", ""),
+            language=_choice(form.get(f"lang-{eid}", ""), options.languages),
+            text=form.get(f"q-{eid}", "")[:100],
+            age=_choice(form.get(f"age-{eid}", ""), options.ages),
+            gender=_choice(form.get(f"gender-{eid}", ""), options.genders),
+            incumbent=_choice(form.get(f"inc-{eid}", ""), ("1", "0") if options.incumbency else ()),
+            elected=_choice(form.get(f"elected-{eid}", ""), ("1", "0") if options.elected else ()),
+        )
+        party, language, text = filters.party, filters.language, filters.text
+        shown = voting.filter_candidates(
+            result.candidates, filters=filters, kind=ballot.election["kind"]
+        )
         pages = max(1, -(-len(shown) // page_size))
         page = _page(eid, pages)
         visible = shown[page * page_size : (page + 1) * page_size]
@@ -451,6 +467,8 @@ def _results_page(
                 "party": party,
                 "language": language,
                 "text": text,
+                "filters": filters,
+                "options": options,
                 "page": page,
                 "pages": pages,
                 "candidates": visible,
