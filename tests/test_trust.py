@@ -273,3 +273,19 @@ def test_statement_links_are_the_same_whatever_the_voter_answered(demo_client):
     assert links.findall(blank) == links.findall(answered) != []
     results = demo_client.post("/tulokset", data={"kunta": "179", **ANSWERS}).get_data(as_text=True)
     assert not links.findall(results.split('class="how-sure"', 1)[1].split("</div>", 1)[0])
+
+
+def test_the_robustness_report_is_public_as_a_page_and_json(demo_client):
+    data = demo_client.get("/api/v1/elections/alue-2025/robustness").get_json()
+    assert data["election"] == "alue-2025" and data["random_voters"] == 1000
+    for group in ("candidates", "random"):
+        numbers = data["groups"][group]
+        assert numbers["voters"] > 0
+        assert all(0 <= value <= 1 for key, value in numbers.items() if key != "voters")
+    assert len(data["by_statement"]) == data["statements"]
+    page = text_of(demo_client.get("/luotettavuus/alue-2025").get_data(as_text=True))
+    top = data["by_statement"][0]
+    assert "Väitteet, jotka muuttavat järjestystä eniten" in page
+    assert f"{round(top['top1'] * 100)}" in page
+    assert demo_client.get("/luotettavuus/nope").status_code == 404
+    assert demo_client.get("/api/v1/elections/nope/robustness").status_code == 404

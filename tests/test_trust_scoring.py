@@ -116,3 +116,85 @@ def test_a_near_tie_at_the_top_is_broken_by_the_smallest_change() -> None:
     # puts candidate 1 a half ahead, the smallest step that changes the first place.
     assert got.change == (1, 0.75, 1)
     assert got.top == 3 and got.euclidean == 3 and got.leave_one_out == 3
+
+
+def ranked(voter, weights, candidates, numbers, metric="cityblock"):
+    """The first candidate and the top-5 set, straight from the scorer."""
+    from vaalikone.matching import scoring
+
+    matches = scoring.match(voter, weights, candidates, metric=metric)
+    return int(scoring.rank(matches, numbers)[0]), set(scoring.top_n(matches, numbers, 5).tolist())
+
+
+def test_the_robustness_report_agrees_with_ranking_every_simulated_voter_again(db):
+    """Candidates as voters in two small constituencies: every number recomputed with the scorer's own
+    match and top_n, one voter and one left-out statement at a time."""
+    from tests.builders import make_candidate, make_election
+    from vaalikone.matching.snapshot import get_snapshot
+    from vaalikone.reports import robustness
+
+    make_election(db, "kunta-2029", published=True)
+    questions = [
+        q
+        for (q,) in db.execute(
+            "SELECT question_id FROM election_question WHERE election_id = 'kunta-2029' ORDER BY position"
+        )
+    ][:5]
+    db.execute(
+        "DELETE FROM election_question WHERE election_id = 'kunta-2029' AND question_id NOT IN "
+        f"({', '.join('?' * len(questions))})",
+        questions,
+    )
+    rng = np.random.default_rng(7)
+    for municipality, count in (("179", 16), ("091", 12)):
+        for number in range(2, 2 + count):
+            cid = make_candidate(
+                db, "kunta-2029", municipality, number, email=f"c{municipality}{number}@example.fi"
+            )
+            for q in questions:
+                if rng.random() < 0.85:
+                    db["answer"].insert(
+                        {"candidate_id": cid, "question_id": q, "value": int(rng.integers(1, 6))}
+                    )
+    db.conn.commit()
+    snapshot = get_snapshot(db, "kunta-2029")
+    got = robustness.compute(snapshot, random_voters=0)["groups"]["candidates"]
+
+    voters = pairs = metric1 = metric5 = loo1 = loo5 = any1 = any5 = 0
+    for constituency in snapshot.constituency_ids:
+        view = snapshot.constituency(constituency)
+        answers = view.matrix.answers
+        numbers = snapshot.numbers[view.rows]
+        for me in range(len(answers)):
+            voter = answers[me]
+            weights = np.where(np.isnan(voter), 0.0, 1.0)
+            if not weights.sum():
+                continue
+            others = [i for i in range(len(answers)) if i != me]
+            rest, rest_numbers = answers[others], numbers[others]
+            first, top = ranked(voter, weights, rest, rest_numbers)
+            first_e, top_e = ranked(voter, weights, rest, rest_numbers, "euclidean")
+            voters += 1
+            metric1 += first != first_e
+            metric5 += top != top_e
+            changed1 = changed5 = False
+            if weights.sum() >= 2:
+                for q in np.flatnonzero(weights):
+                    w = weights.copy()
+                    w[q] = 0.0
+                    f, t = ranked(voter, w, rest, rest_numbers)
+                    pairs += 1
+                    loo1 += f != first
+                    loo5 += t != top
+                    changed1 |= f != first
+                    changed5 |= t != top
+            any1 += changed1
+            any5 += changed5
+    assert 0 < loo1 < pairs and 0 < metric1 + metric5, (voters, pairs, metric1, metric5, loo1, loo5)
+    assert got["voters"] == voters
+    assert got["top1_metric"] == pytest.approx(metric1 / voters)
+    assert got["top5_metric"] == pytest.approx(metric5 / voters)
+    assert got["top1_leave_one_out"] == pytest.approx(loo1 / pairs)
+    assert got["top5_leave_one_out"] == pytest.approx(loo5 / pairs)
+    assert got["top1_leave_one_out_any"] == pytest.approx(any1 / voters)
+    assert got["top5_leave_one_out_any"] == pytest.approx(any5 / voters)

@@ -187,6 +187,20 @@ def set_elected_command(election_id: str, path: str) -> None:
     click.echo(f"Updated {len(updates)} candidates.")
 
 
+@command("robustness")
+@click.argument("election_id")
+def robustness_command(election_id: str) -> None:
+    """Print an election's robustness report (how rankings depend on the formula and each statement) as JSON."""
+    import json
+
+    from vaalikone.reports import robustness
+
+    with opened(database()) as db:
+        if db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone() is None:
+            raise click.ClickException(f"no election {election_id!r}")
+        click.echo(json.dumps(robustness.report(db, election_id), indent=2, ensure_ascii=False))
+
+
 @command("purge-feedback")
 def purge_feedback_command() -> None:
     """Delete accessibility feedback older than FEEDBACK_RETENTION_DAYS."""

@@ -42,7 +42,7 @@ class Stability:
     change: tuple[int, float, int] | None  # (statement index, new answer 0..1, new first candidate)
 
 
-def _as_match(dist: np.ndarray, total: np.ndarray | float, power: int) -> np.ndarray:
+def as_match(dist: np.ndarray, total: np.ndarray | float, power: int) -> np.ndarray:
     """The scorer's match from D^p and Dmax^p, rounded as its ranking rounds."""
     ratio = dist / total
     if power == 2:
@@ -50,7 +50,7 @@ def _as_match(dist: np.ndarray, total: np.ndarray | float, power: int) -> np.nda
     return np.round(np.clip(100.0 * (1.0 - ratio), 0.0, 100.0), 9)
 
 
-def _top_mask(key: np.ndarray, by_number: np.ndarray, n: int) -> np.ndarray:
+def top_mask(key: np.ndarray, by_number: np.ndarray, n: int) -> np.ndarray:
     """Rows (R, S) of rounded matches -> the n best per row, ties to the lower ballot number."""
     key = key[:, by_number]
     if n >= key.shape[1]:
@@ -150,9 +150,9 @@ def stability(
         keep = _within(dist_all, float(dist_all[top].max()) + reach + slack, top)
         _filled, d = _terms(cm, keep, in_a, v, power)
         terms = w[:, None] * d
-        left = _as_match(terms.sum(axis=0)[None, :] - terms, (total - w)[:, None], power)
+        left = as_match(terms.sum(axis=0)[None, :] - terms, (total - w)[:, None], power)
         by_number = np.argsort(numbers[keep], kind="stable")
-        stays = _top_mask(left, by_number, TOP)[:, np.searchsorted(keep, top)]
+        stays = top_mask(left, by_number, TOP)[:, np.searchsorted(keep, top)]
         leave = int(stays.all(axis=0).sum())
 
     # Changing answer q from v_q to a moves anyone's d^p by at most p |a - v_q| (both are 1-Lipschitz), so
@@ -178,7 +178,7 @@ def stability(
         )
         moved = dist[None, :] + w[q_at, None] * (new_d**power - d[q_at])
         by_number = np.argsort(numbers[keep], kind="stable")
-        key = _as_match(moved, total, power)[:, by_number]
+        key = as_match(moved, total, power)[:, by_number]
         first = keep[by_number[np.argmax(key, axis=1)]]
         changed = np.flatnonzero(first != top[0])
         if len(changed):

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
+from vaalikone.reports import robustness
 from vaalikone.web.database import get_db
 from vaalikone.web.i18n import LANGUAGES, localized
 from vaalikone.web.security import api_limit, csrf, limiter
@@ -433,3 +434,20 @@ def open_data_csv(election_id: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={election_id}-answers.csv"},
     )
+
+
+@bp.route("/elections/<election_id>/robustness")
+def election_robustness(election_id: str):
+    """How robust a published election's rankings are (vaalikone/reports/robustness.py)."""
+    db = get_db()
+    if (
+        next(
+            db.query(
+                "SELECT 1 FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+            ),
+            None,
+        )
+        is None
+    ):
+        abort(404)
+    return jsonify(robustness.report(db, election_id))

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from vaalikone.domain import feedback, provenance
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
-from vaalikone.reports import party_answers
+from vaalikone.reports import party_answers, robustness
 from vaalikone.requestmemo import per_request
 from vaalikone.web.database import get_bank, get_db
 from vaalikone.web.i18n import current_language, localized, percent
@@ -648,17 +648,25 @@ def accessibility():
     ), status
 
 
-@bp.route("/puolueiden-vastaukset/<election_id>")
-def party_answers_page(election_id: str):
-    """How every party's candidates answered each statement of a published election: no quiz needed."""
-    db = get_db()
+def _published(election_id: str) -> dict[str, Any]:
+    """A published election (404 otherwise), marked for the page's demo banner and source line."""
     election = next(
-        db.query("SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]),
+        get_db().query(
+            "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+        ),
         None,
     )
     if election is None:
         abort(404)
     shows_election(election)
+    return election
+
+
+@bp.route("/puolueiden-vastaukset/<election_id>")
+def party_answers_page(election_id: str):
+    """How every party's candidates answered each statement of a published election: no quiz needed."""
+    db = get_db()
+    election = _published(election_id)
     statements = []
     for item in party_answers.build(
         db, election_id, lambda party: voting.collation_key(localized(party, "name"))
@@ -677,3 +685,22 @@ def party_answers_page(election_id: str):
             {"question": item.question, "parties": item.parties, "legend": keys, "chart": chart}
         )
     return render_template("voter/party_answers.html", election=election, statements=statements)
+
+
+@bp.route("/luotettavuus/<election_id>")
+def robustness_page(election_id: str):
+    """How much the election's rankings depend on the formula and on any one statement."""
+    election = _published(election_id)
+    db = get_db()
+    found = robustness.report(db, election_id)
+    texts = {
+        q["id"]: q
+        for q in db.query(
+            """SELECT q.* FROM election_question eq JOIN question q ON q.id = eq.question_id
+               WHERE eq.election_id = ?""",
+            [election_id],
+        )
+    }
+    return render_template(
+        "voter/robustness.html", election=election, report=found, questions=texts
+    )
