@@ -273,6 +273,8 @@ COMMANDS = (
     create_admin_command,
     create_organisation_user_command,
     set_elected_command,
+    robustness_command,
+    purge_feedback_command,
     backup_command,
     translate_group,
 )
