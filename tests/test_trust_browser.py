@@ -160,8 +160,8 @@ def test_every_new_page_passes_axe(live_server, page, lang):
         "/lahteet",
         "/puolueiden-vastaukset/alue-2025",
         "/luotettavuus/alue-2025",
-        "/saavutettavuus",
         "/menetelma",
+        "/saavutettavuus",
     ):
         page.goto(f"{live_server.url}{path}?lang={lang}")
         assert_accessible(page, f"trust{path.replace('/', '-')}-{lang}")
