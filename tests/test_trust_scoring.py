@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from tests import scoring_reference as ref
+from vaalikone.matching import reference as ref
 from vaalikone.matching.scoring import match, match_range
 from vaalikone.matching.stability import stability
 

@@ -20,8 +20,6 @@ gives a new report on the next request.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -30,13 +28,13 @@ import sqlite_utils
 from vaalikone.db import database_file
 from vaalikone.matching.snapshot import ElectionSnapshot, get_snapshot
 from vaalikone.matching.stability import TOP, as_match, top_mask
+from vaalikone.matching.store import BoundedCache
 
 RANDOM_VOTERS = 1000
 SEED = 2026
 _BLOCK = 32  # voters per step: (block, statements, candidates) arrays stay a few MB
-_CACHE_SIZE = 8
-_cache: OrderedDict[tuple[str, str, int], dict[str, Any]] = OrderedDict()
-_lock = threading.Lock()
+# Keyed by an election id checked against the database and its data_version: a few elections, each once.
+_cache: BoundedCache[dict[str, Any]] = BoundedCache(8)
 
 
 def _tally() -> dict[str, float]:
@@ -201,13 +199,4 @@ def report(db: sqlite_utils.Database, election_id: str) -> dict[str, Any]:
     """The election's report for its current data, computed once per data_version (bounded cache)."""
     snapshot = get_snapshot(db, election_id)
     key = (database_file(db), election_id, snapshot.version)
-    with _lock:
-        held = _cache.get(key)
-        if held is not None:
-            _cache.move_to_end(key)
-            return held
-        made = compute(snapshot)
-        _cache[key] = made
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-        return made
+    return _cache.remember(key, lambda: compute(snapshot))
