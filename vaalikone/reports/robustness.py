@@ -14,8 +14,8 @@ metric) and of voter-statement pairs (leave-one-out); "any" is the share of vote
 least one statement changes the result. Statements are listed by how often leaving them out changes the
 first place.
 
-Computed per election and data_version, kept in a small bounded cache: a change of answers or statements
-gives a new report on the next request.
+Computed per election and data_version, kept in the app's matching store (bounded): a change of answers or
+statements gives a new report on the next request.
 """
 
 from __future__ import annotations
@@ -28,13 +28,11 @@ import sqlite_utils
 from vaalikone.db import database_file
 from vaalikone.matching.snapshot import ElectionSnapshot, get_snapshot
 from vaalikone.matching.stability import TOP, as_match, top_mask
-from vaalikone.matching.store import BoundedCache
+from vaalikone.matching.store import current as current_store
 
 RANDOM_VOTERS = 1000
 SEED = 2026
 _BLOCK = 32  # voters per step: (block, statements, candidates) arrays stay a few MB
-# Keyed by an election id checked against the database and its data_version: a few elections, each once.
-_cache: BoundedCache[dict[str, Any]] = BoundedCache(8)
 
 
 def _tally() -> dict[str, float]:
@@ -199,4 +197,5 @@ def report(db: sqlite_utils.Database, election_id: str) -> dict[str, Any]:
     """The election's report for its current data, computed once per data_version (bounded cache)."""
     snapshot = get_snapshot(db, election_id)
     key = (database_file(db), election_id, snapshot.version)
-    return _cache.remember(key, lambda: compute(snapshot))
+    # In the app's store (bounded), keyed by an election checked against the database and its version.
+    return current_store().reports.remember(("robustness", *key), lambda: compute(snapshot))
