@@ -289,3 +289,12 @@ def test_the_robustness_report_is_public_as_a_page_and_json(demo_client):
     assert f"{round(top['top1'] * 100)}" in page
     assert demo_client.get("/luotettavuus/nope").status_code == 404
     assert demo_client.get("/api/v1/elections/nope/robustness").status_code == 404
+
+
+def test_the_method_page_explains_the_blank_rule_the_range_and_how_sure(demo_client):
+    html = demo_client.get("/menetelma").get_data(as_text=True)
+    assert re.search(r"<title>\s*Näin vertailu lasketaan – Vaalikone\s*</title>", html)
+    text = text_of(html.split("<main", 1)[1])
+    assert "asteikon kauempaan päähän" in text  # the blank rule
+    assert 'id="vaihteluvali"' in html and 'id="varmuus"' in html
+    assert text.index("6. Pikakysely") < text.index("7. Vaihteluväli") < text.index("8. Kuinka")
