@@ -206,7 +206,7 @@ def test_candidate_answers_and_justifications(demo_client, demo_app):
         ({"municipality": "091", "answers": {"free-premises": True}}, "free-premises"),
         ({"municipality": "091", "answers": []}, "answers"),
         ({"municipality": "091", "weights": {"free-premises": -1}}, "free-premises"),
-        ({"municipality": "091", "weights": {"free-premises": 11}}, "0–10"),
+        ({"municipality": "091", "weights": {"free-premises": 11}}, "0,01–10"),
         ({"municipality": "091", "weights": {"free-premises": "2"}}, "free-premises"),
         ({"municipality": "091", "weights": {"nope": 1}}, "nope"),
         ({"municipality": "091", "weights": 3}, "weights"),

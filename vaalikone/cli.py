@@ -153,6 +153,26 @@ def create_admin_command(email: str, password: str) -> None:
     click.echo(_("Ylläpitäjä %(email)s on valmis.", email=email))
 
 
+@command("deactivate-user")
+@click.argument("email")
+@click.option("--activate", is_flag=True, help="Let a deactivated account log in again.")
+def deactivate_user_command(email: str, activate: bool) -> None:
+    """Stop an account from logging in; its open sessions end at once."""
+    from vaalikone.domain import accounts
+
+    with opened(database()) as db:
+        try:
+            accounts.set_active(db, email, activate)
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from None
+    if activate:
+        click.echo(_("Käyttäjä %(email)s voi taas kirjautua.", email=email))
+    else:
+        click.echo(
+            _("Käyttäjä %(email)s ei voi enää kirjautua; sen istunnot päättyivät.", email=email)
+        )
+
+
 @command("create-organisation-user")
 @click.argument("organisation_id")
 @click.argument("email")
@@ -297,6 +317,7 @@ COMMANDS = (
     import_yle_command,
     import_candidates_command,
     create_admin_command,
+    deactivate_user_command,
     create_organisation_user_command,
     set_elected_command,
     robustness_command,

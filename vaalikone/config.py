@@ -39,6 +39,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "API_RATE_LIMIT": "600 per minute",
+    # Per worker (Flask-Limiter's memory): a second line behind nginx's zones, which hold across workers
+    # and nodes (deploy/nginx/). The per-account log-in limit lives in the database (all workers share it).
+    "VOTER_RATE_LIMIT": "600 per minute",
+    "EXPORT_RATE_LIMIT": "30 per minute",
+    "LOGIN_ATTEMPTS_PER_MINUTE": 5,
     "NODE_NAME": None,
     "PROXY_COUNT": 0,
     "INVITATION_DAYS": 14,

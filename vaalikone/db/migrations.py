@@ -309,6 +309,15 @@ def m181_filter_fields_are_fresh(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m160_login_attempts(db: sqlite_utils.Database) -> None:
+    # Log-in attempts per account, in the database so that the limit holds across workers and nodes. The
+    # account is a SHA-256 of the typed e-mail (unknown addresses are counted alike, so a refusal reveals
+    # nothing); rows older than a minute are deleted as new ones arrive.
+    db.execute("CREATE TABLE login_attempt (account TEXT NOT NULL, at REAL NOT NULL)")
+    db.execute("CREATE INDEX login_attempt_account ON login_attempt (account, at)")
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

@@ -12,6 +12,7 @@ import hmac
 import json
 import re
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -89,6 +90,44 @@ def accept_invitation(db: sqlite_utils.Database, token: str, password: str) -> i
             [stamp, invitation["user_id"]],
         )
     return int(invitation["user_id"])
+
+
+# Log-in attempts an account may get per minute, counted in the database (all workers and nodes share it).
+LOGIN_ATTEMPTS_PER_MINUTE = 5
+
+
+def login_attempt_allowed(
+    db: sqlite_utils.Database, email: str, per_minute: int = LOGIN_ATTEMPTS_PER_MINUTE
+) -> bool:
+    """Count a log-in attempt for this e-mail; False when it already had `per_minute` in the last minute."""
+    account = token_digest(email.strip().lower())
+    moment = time.time()
+    with writing(db):
+        db.execute("DELETE FROM login_attempt WHERE at < ?", [moment - 60])
+        (recent,) = db.execute(
+            "SELECT count(*) FROM login_attempt WHERE account = ?", [account]
+        ).fetchone()
+        if recent >= per_minute:
+            return False
+        db.execute("INSERT INTO login_attempt (account, at) VALUES (?, ?)", [account, moment])
+    return True
+
+
+def end_sessions(db: sqlite_utils.Database, user_id: int) -> None:
+    """Every session the user has open (a copied cookie too) stops working: at log-out."""
+    with writing(db):
+        db.execute("UPDATE user SET session_version = session_version + 1 WHERE id = ?", [user_id])
+
+
+def set_active(db: sqlite_utils.Database, email: str, active: bool) -> None:
+    """Deactivate an account (ending its sessions) or activate it again."""
+    with writing(db):
+        changed = db.execute(
+            "UPDATE user SET active = ?, session_version = session_version + 1 WHERE email = ?",
+            [int(active), email.strip().lower()],
+        ).rowcount
+    if not changed:
+        raise AccountError(_("Käyttäjää %(email)s ei ole.", email=email))
 
 
 def create_admin(db: sqlite_utils.Database, email: str, password: str) -> None:

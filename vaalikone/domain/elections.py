@@ -11,6 +11,7 @@ import csv
 import io
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -23,8 +24,30 @@ class ElectionError(ValueError):
     """An election change that cannot be carried out; the message says why, for people."""
 
 
+# Deadlines are set and read in Finnish time, whatever the server's own time zone.
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def deadline_from_helsinki(wall_time: datetime) -> str:
+    """A wall-clock time in Helsinki (as an administrator types it) as an ISO instant in UTC.
+
+    zoneinfo applies the offset in force on that date: +02:00 in winter, +03:00 in summer.
+    """
+    return wall_time.replace(tzinfo=HELSINKI).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def in_helsinki(instant: str | None) -> str:
+    """A stored ISO instant as Helsinki wall-clock time, `YYYY-MM-DD HH:MM` ('' when unset)."""
+    if not instant:
+        return ""
+    moment = datetime.fromisoformat(instant)
+    if moment.tzinfo is None:  # written before deadlines carried an offset: it meant Helsinki
+        moment = moment.replace(tzinfo=HELSINKI)
+    return moment.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M")
 
 
 def get(db: sqlite_utils.Database, election_id: str) -> dict[str, Any] | None:

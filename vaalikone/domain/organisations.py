@@ -8,6 +8,11 @@ from typing import Any
 import sqlite_utils
 
 from vaalikone.db import writing
+from vaalikone.i18n import gettext as _
+
+
+class NotPublishable(LookupError):
+    """The report's election does not exist or is not published: there is nothing to publish."""
 
 
 def save_goals(
@@ -32,8 +37,12 @@ def toggle_report_publication(
     db: sqlite_utils.Database, organisation_id: str, election_id: str
 ) -> bool:
     """Publish the organisation's report of the election at a stable URL, or withdraw it; returns
-    whether it is now public."""
+    whether it is now public. Only a published election's report can be published."""
     with writing(db):
+        if not db.execute(
+            "SELECT 1 FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+        ).fetchone():
+            raise NotPublishable(_("Vaaleja ei löytynyt tai niitä ei ole vielä julkaistu."))
         existing = db.execute(
             "SELECT 1 FROM report_publication WHERE organisation_id = ? AND election_id = ?",
             [organisation_id, election_id],

@@ -78,11 +78,19 @@ def _memoised(db: sqlite_utils.Database, key: tuple[Any, ...], make: Callable[[]
 
 
 def statement_ids(db: sqlite_utils.Database) -> frozenset[str]:
-    """Every statement in the bank (kept per worker like the elections' statement lists)."""
+    """Every public statement: the question bank's and those of published elections (kept per worker like
+    the elections' statement lists). An unpublished election's statements are nobody's business yet."""
     return _memoised(
         db,
         ("statement-ids",),
-        lambda: frozenset(q for (q,) in db.execute("SELECT id FROM question")),
+        lambda: frozenset(
+            q
+            for (q,) in db.execute(
+                """SELECT id FROM question WHERE kinds IS NOT NULL OR id IN (
+                       SELECT eq.question_id FROM election_question eq
+                       JOIN election e ON e.id = eq.election_id WHERE e.published_at IS NOT NULL)"""
+            )
+        ),
     )
 
 
@@ -655,7 +663,8 @@ def filter_candidates(
     """Candidates of one party ("-" = independents), speaking one language, matching a name or number, of an
     age group or gender, incumbent or not, elected or not (`filters` when given, else the three above)."""
     f = filters or Filters(party, language, text)
-    needle = collation_key(f.text.strip())
+    # Not collation_key: its cache is for names from the database, not for what visitors type.
+    needle = f.text.strip().casefold().translate(_COLLATION)
     if not f:
         return candidates
     incumbent_field = INCUMBENCY.get(kind, "councillor")

@@ -1,5 +1,6 @@
 """Gunicorn's access log, by path only: never a query string or a body, where voters' answers could travel.
 
+Invitation tokens and the candidates a voter opened are logged as route templates (`loggable_path`).
 Each line is `address [time] "METHOD /path" status bytes duration`. Written directly rather than through
 gunicorn's full set of log atoms, which it builds (headers and all) for every request: on a busy night
 that was a few per cent of the server's time.
@@ -7,9 +8,26 @@ that was a few per cent of the server's time.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gunicorn.glogging import Logger
+
+# Paths whose values must not be kept: an invitation's token opens an account, and which candidates a
+# voter opened (from their results, with their address beside it) reveals their leaning. These are logged
+# as their route templates.
+_REDACTED = (
+    (re.compile(r"/kutsu/[^/]*"), "/kutsu/<token>"),
+    (re.compile(r"/ehdokkaat/[^/]*"), "/ehdokkaat/<id>"),
+    (re.compile(r"/api/v1/candidates/[^/]*"), "/api/v1/candidates/<id>"),
+)
+
+
+def loggable_path(path: str) -> str:
+    """The request's path with invitation tokens and candidate ids replaced by their route templates."""
+    for pattern, template in _REDACTED:
+        path = pattern.sub(template, path)
+    return path
 
 
 class PathOnlyLogger(Logger):
@@ -21,7 +39,7 @@ class PathOnlyLogger(Logger):
             environ.get("REMOTE_ADDR", "-"),
             self.now(),
             req.method,
-            req.path,
+            loggable_path(req.path),
             resp.status_code,
             getattr(resp, "sent", None) or "-",
             request_time.total_seconds() * 1000,

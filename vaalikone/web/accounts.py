@@ -60,8 +60,14 @@ class User(UserMixin):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    """The session's user, while the account is active and the session as new as its session version
+    (log-out, a password change and deactivation advance it, ending every older session)."""
     rows = list(get_db().query("SELECT * FROM user WHERE id = ?", [user_id]))
-    return User.from_row(rows[0]) if rows else None
+    if not rows or not rows[0]["active"]:
+        return None
+    if session.get("session_version") != rows[0]["session_version"]:
+        return None
+    return User.from_row(rows[0])
 
 
 def role_required(*roles: str) -> Callable:

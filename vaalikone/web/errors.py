@@ -25,7 +25,7 @@ def handle_http_error(error: HTTPException):
     code = error.code or 500
     # Views abort(400, description=_("...")) with a translated reason; werkzeug's default is not shown.
     custom = error.description != type(error).description
-    detail = error.description if code == 400 and custom else None
+    detail = error.description if code in (400, 404) and custom else None
     if isinstance(error, CSRFError):
         detail = _(
             "Lomakkeen istunto vanheni tai lomake ei tullut tästä palvelusta. Lähetä lomake uudelleen."

@@ -73,6 +73,8 @@ def _percent(whole: int, lang: str) -> str:
 
 def remember_language(response):
     """Persist an explicit ?lang= choice in a cookie, so every later page keeps it."""
+    if request.blueprint == "api":  # the API is stateless: no cookies (README, "JSON API")
+        return response
     lang = request.args.get("lang")
     if lang in LANGUAGES and request.cookies.get("lang") != lang:
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

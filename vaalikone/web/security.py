@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, session
 
 from vaalikone.extensions import csrf, limiter
 
@@ -41,6 +41,9 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
         )
+    if "_user_id" in session:
+        # A logged-in page (or its CSV) is someone's own: no shared or browser cache may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
     if current_app.config.get("NODE_NAME"):
         response.headers["X-Vaalikone-Node"] = current_app.config["NODE_NAME"]
     return response
@@ -49,6 +52,16 @@ def add_security_headers(response: Response) -> Response:
 def api_limit() -> str:
     """Per-client limit of the JSON API, configurable as API_RATE_LIMIT."""
     return current_app.config["API_RATE_LIMIT"]
+
+
+def export_limit() -> str:
+    """Per-client limit of the open-data and report downloads, configurable as EXPORT_RATE_LIMIT."""
+    return current_app.config["EXPORT_RATE_LIMIT"]
+
+
+def voter_limit() -> str:
+    """Per-client limit of the voters' HTML pages, configurable as VOTER_RATE_LIMIT."""
+    return current_app.config["VOTER_RATE_LIMIT"]
 
 
 def init_app(app: Flask) -> None:

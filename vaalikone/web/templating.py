@@ -8,7 +8,9 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
+from werkzeug.routing import BuildError
 
+from vaalikone.domain.elections import in_helsinki
 from vaalikone.i18n import current_language
 from vaalikone.i18n import gettext as _
 from vaalikone.matching.store import BoundedCache
@@ -62,6 +64,35 @@ def cached_url_for(endpoint: str, **values: Any) -> str:
     if link is None:
         link = links.put(key, url_for(endpoint, **values))
     return link
+
+
+# The query parameters a page is about (where the voter votes, which report); the language switcher carries
+# these over and nothing else, so a crafted query (`?_method=POST`, `?_external=1`) cannot break the page.
+PAGE_PARAMETERS = (
+    "kunta",
+    "paiva",
+    "piiri",
+    "selko",
+    "vaalipiiri",
+    "valitut",
+    "org",
+    "next",
+    "election",
+)
+
+
+def language_url(lang: str) -> str:
+    """This page in another language: the same route and the page's own known query parameters."""
+    values = dict(request.view_args or {})
+    values.update(
+        (name, request.args[name])
+        for name in PAGE_PARAMETERS
+        if name in request.args and name not in values
+    )
+    try:
+        return url_for(request.endpoint or "voter.index", **values, lang=lang)
+    except BuildError:  # an error page of a route that cannot be rebuilt: the start page
+        return url_for("voter.index", lang=lang)
 
 
 def scale_label(value: int | None) -> str:
@@ -219,3 +250,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(_page_context)
     app.jinja_env.globals["url_for"] = cached_url_for
     app.jinja_env.globals.update({helper.__name__: helper for helper in TEMPLATE_GLOBALS})
+    app.jinja_env.globals["language_url"] = language_url
+    app.jinja_env.filters["helsinki_time"] = in_helsinki

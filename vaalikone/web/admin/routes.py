@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from vaalikone.domain import accounts, elections, feedback
@@ -42,13 +40,14 @@ def create_election():
     db = get_db()
     if not form.validate_on_submit():
         return render_template("admin/index.html", elections=[], form=form), 400
-    deadline = form.answer_deadline.data.replace(tzinfo=datetime.now().astimezone().tzinfo)
+    # The form means Finnish time, whatever the server's time zone.
+    deadline = elections.deadline_from_helsinki(form.answer_deadline.data)
     try:
         election_id = elections.create_election(
             db,
             form.kind.data,
             form.date.data.isoformat(),
-            deadline.isoformat(),
+            deadline,
             {"fi": form.name_fi.data, "sv": form.name_sv.data, "en": form.name_en.data},
         )
     except elections.ElectionError as error:

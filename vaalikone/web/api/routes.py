@@ -6,21 +6,23 @@ logged. Every bad request gets HTTP 400 with {"error": "..."} naming the problem
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
+from collections.abc import Callable
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from vaalikone.db import database_file
 from vaalikone.extensions import csrf, limiter
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
+from vaalikone.matching.store import BoundedCache
 from vaalikone.reports import robustness
 from vaalikone.web.database import get_db
 from vaalikone.web.i18n import LANGUAGES, localized
-from vaalikone.web.security import api_limit
+from vaalikone.web.security import api_limit, export_limit
+from vaalikone.web.spreadsheet import csv_response, csv_text
 
 bp = Blueprint("api", __name__, cli_group=None)
 # CSRF protects cookie-authenticated forms; the API reads no cookie and changes nothing.
@@ -28,6 +30,17 @@ csrf.exempt(bp)
 limiter.limit(api_limit)(bp)
 MAX_LIMIT = 10_000
 MAX_WEIGHT = 10
+# A weight is 0 (ignore the statement) or at least this: a vanishing weight such as 5e-324 would divide
+# the distance by almost nothing and make every candidate a 100 % match.
+MIN_WEIGHT = 0.01
+# Open-data files kept per worker (elections x formats at their current data version): each costs a few
+# hundred milliseconds to build and is the same for every caller until the answers change.
+EXPORT_CACHE_SIZE = 16
+
+
+@bp.record_once
+def _export_cache(state) -> None:
+    state.app.extensions["vaalikone.exports"] = BoundedCache(EXPORT_CACHE_SIZE)
 
 
 @bp.after_request
@@ -214,11 +227,11 @@ def _weights(
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or not math.isfinite(value)
-            or not 0 <= value <= MAX_WEIGHT
+            or not (value == 0 or MIN_WEIGHT <= value <= MAX_WEIGHT)
         ):
             _fail(
                 _(
-                    "Väitteen %(id)s painon pitää olla luku väliltä 0–%(max)d.",
+                    "Väitteen %(id)s painon pitää olla 0 tai luku väliltä 0,01–%(max)d.",
                     id=qid,
                     max=MAX_WEIGHT,
                 )
@@ -326,14 +339,34 @@ def candidate(candidate_id: int):
     )
 
 
-def _open_data(election_id: str) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
+def _published(election_id: str) -> dict[str, Any]:
+    row = next(
+        get_db().query(
+            "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+        ),
+        None,
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+def _exported(election_id: str, fmt: str, build: Callable[[dict[str, Any]], str]) -> str:
+    """The open-data file, built once per data version of the election (the triggers advance it on every
+    change) and kept in the app's bounded cache; keyed only by a published election's id."""
+    election = _published(election_id)
+    key = (database_file(get_db()), election_id, election["data_version"], fmt)
+    cache: BoundedCache[str] = current_app.extensions["vaalikone.exports"]
+    text = cache.get(key)
+    if text is None:
+        text = cache.put(key, build(election))
+    return text
+
+
+def _open_data(election: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
     """A published election's public answers: no e-mails, accounts or other private fields."""
     db = get_db()
-    rows = list(
-        db.query("SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id])
-    )
-    if not rows:
-        abort(404)
+    election_id = election["id"]
     questions = [
         r[0]
         for r in db.execute(
@@ -371,29 +404,24 @@ def _open_data(election_id: str) -> tuple[dict[str, Any], list[str], list[dict[s
             for q in questions
             if q in mine and mine[q]["justification_sv"]
         }
-    return rows[0], questions, candidates
+    return questions, candidates
 
 
-@bp.route("/elections/<election_id>/answers.json")
-def open_data_json(election_id: str):
-    election, questions, candidates = _open_data(election_id)
-    return jsonify(
-        {
-            "election": {
-                k: election[k]
-                for k in ("id", "kind", "date", "name_fi", "name_sv", "name_en", "source")
-            },
-            "questions": questions,
-            "candidates": candidates,
-        }
-    )
+def _answers_json(election: dict[str, Any]) -> str:
+    questions, candidates = _open_data(election)
+    data = {
+        "election": {
+            k: election[k]
+            for k in ("id", "kind", "date", "name_fi", "name_sv", "name_en", "source")
+        },
+        "questions": questions,
+        "candidates": candidates,
+    }
+    return current_app.json.dumps(data)
 
 
-@bp.route("/elections/<election_id>/answers.csv")
-def open_data_csv(election_id: str):
-    election, questions, candidates = _open_data(election_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
+def _answers_csv(election: dict[str, Any]) -> str:
+    questions, candidates = _open_data(election)
     fixed = [
         "candidate_id",
         "constituency_id",
@@ -406,14 +434,14 @@ def open_data_csv(election_id: str):
         "languages",
         "elected",
     ]
-    writer.writerow(
+    rows: list[list[Any]] = [
         fixed
         + questions
         + [f"{q}_justification_fi" for q in questions]
         + [f"{q}_justification_sv" for q in questions]
-    )
+    ]
     for c in candidates:
-        writer.writerow(
+        rows.append(
             [
                 c["id"],
                 c["constituency_id"],
@@ -430,11 +458,20 @@ def open_data_csv(election_id: str):
             + [c["justifications_fi"].get(q, "") for q in questions]
             + [c["justifications_sv"].get(q, "") for q in questions]
         )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={election_id}-answers.csv"},
-    )
+    return csv_text(rows)
+
+
+@bp.route("/elections/<election_id>/answers.json")
+@limiter.limit(export_limit)
+def open_data_json(election_id: str):
+    return Response(_exported(election_id, "json", _answers_json), mimetype="application/json")
+
+
+@bp.route("/elections/<election_id>/answers.csv")
+@limiter.limit(export_limit)
+def open_data_csv(election_id: str):
+    text = _exported(election_id, "csv", _answers_csv)
+    return csv_response(text, f"{election_id}-answers.csv")
 
 
 @bp.route("/elections/<election_id>/robustness")

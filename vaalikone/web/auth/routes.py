@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
@@ -25,10 +36,28 @@ _DUMMY_HASH = "scrypt:32768:8:1$00000000$" + "0" * 128
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: an open redirect would let a phishing link borrow our domain."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """Only same-site paths: an open redirect would let a phishing link borrow our domain.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so a slash, a tab and
+    `/evil.example`, or a slash and a backslash, would lead off-site: any control character, space or
+    backslash is refused (and a line break could not go into a header anyway).
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(ch <= " " or ch in "\\\x7f" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _log_in(user: User, version: int) -> None:
+    """A fresh session (a new CSRF token: nothing from before log-in carries over), tied to the account's
+    session version, so log-out, a password change or deactivation ends it wherever it was copied."""
+    session.clear()
+    login_user(user)
+    session["session_version"] = version
 
 
 @bp.route("/kirjaudu", methods=["GET", "POST"])
@@ -38,13 +67,24 @@ def login():
         return redirect(url_for(HOME_BY_ROLE[current_user.role]))
     form = LoginForm()
     if form.validate_on_submit():
-        rows = list(get_db().query("SELECT * FROM user WHERE email = ?", [form.email.data.strip()]))
+        db = get_db()
+        email = form.email.data.strip()
+        if current_app.config["RATELIMIT_ENABLED"] and not accounts.login_attempt_allowed(
+            db, email, int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"])
+        ):
+            form.password.errors.append(
+                _(
+                    "Liian monta kirjautumisyritystä tälle tilille. Yritä uudelleen minuutin kuluttua."
+                )
+            )
+            return render_template("auth/login.html", form=form), 429
+        rows = list(db.query("SELECT * FROM user WHERE email = ?", [email]))
         row = rows[0] if rows else None
         password_hash = (row or {}).get("password_hash") or _DUMMY_HASH
         ok = check_password_hash(password_hash, form.password.data)
         if row and ok and row["active"]:
             user = User.from_row(row)
-            login_user(user)
+            _log_in(user, row["session_version"])
             return redirect(
                 _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
             )
@@ -57,7 +97,11 @@ def logout():
     from flask_wtf import FlaskForm
 
     if FlaskForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends this session and every copy of its cookie, wherever it went.
+            accounts.end_sessions(get_db(), int(current_user.id))
         logout_user()
+        session.clear()
         flash(_("Olet kirjautunut ulos."))
     return redirect(url_for("voter.index"))
 
@@ -74,8 +118,8 @@ def accept_invitation(token: str):
         user_id = accounts.accept_invitation(db, token, form.password.data)
         if user_id is None:  # another request used it first
             return render_template("auth/invitation_invalid.html"), 404
-        user = User.from_row(next(db.query("SELECT * FROM user WHERE id = ?", [user_id])))
-        login_user(user)
+        row = next(db.query("SELECT * FROM user WHERE id = ?", [user_id]))
+        _log_in(User.from_row(row), row["session_version"])
         flash(_("Salasana on asetettu. Tervetuloa!"))
-        return redirect(url_for(HOME_BY_ROLE[user.role]))
+        return redirect(url_for(HOME_BY_ROLE[row["role"]]))
     return render_template("auth/set_password.html", form=form)

@@ -7,6 +7,7 @@ refused, and then nothing is saved. After the answer deadline everything is read
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -72,6 +73,25 @@ def _validate(rows: list[dict[str, Any]], form: Any) -> tuple[dict[str, Any], di
     return {"answers": answers, "profile": profile}, errors
 
 
+def _profile_fields(person: dict[str, Any]) -> dict[str, Any]:
+    """The profile as stored (languages as JSON), for its version."""
+    return {**person, "languages": json.dumps(person["languages"])}
+
+
+def _mark_versions(person: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """The version of each statement and of the profile as this form shows them (sent back as b-<id>)."""
+    for row in rows:
+        row["opened"] = answers.version(row)
+    person["opened"] = answers.version(_profile_fields(person), answers.PROFILE_FIELDS)
+
+
+def _opened(rows: list[dict[str, Any]], form: Any) -> dict[str, str]:
+    """The versions the posted form was opened with (only known statements, only digests)."""
+    names = [row["id"] for row in rows] + [answers.PROFILE]
+    found = {name: form.get(f"b-{name}", "") for name in names}
+    return {name: value for name, value in found.items() if re.fullmatch(r"[0-9a-f]{16}", value)}
+
+
 @bp.route("/", methods=["GET", "POST"])
 @role_required("candidate")
 def index():
@@ -79,6 +99,7 @@ def index():
     locked = answers.deadline_passed(election)
     errors: dict[str, str] = {}
     form = FlaskForm()
+    status = 200
     if request.method == "POST":
         if locked:
             return _too_late(person, election, rows, form)
@@ -87,26 +108,60 @@ def index():
         data, errors = _validate(rows, request.form)
         if not errors:
             try:
-                answers.save_answers(get_db(), person["id"], data["answers"], data["profile"])
+                conflicts = answers.save_answers(
+                    get_db(),
+                    person["id"],
+                    data["answers"],
+                    data["profile"],
+                    _opened(rows, request.form),
+                )
             except answers.DeadlinePassed:
                 return _too_late(person, election, rows, form)
-            flash(_("Tallennettu. Voit jatkaa myöhemmin."))
-            return redirect(url_for("candidate.index"))
-        # Show what was typed, so nothing is lost while the errors are fixed.
+            if not conflicts:
+                flash(_("Tallennettu. Voit jatkaa myöhemmin."))
+                return redirect(url_for("candidate.index"))
+            return _conflicts(data, conflicts, form)
+        # Show what was typed (with the versions it was opened with), so nothing is lost while the errors
+        # are fixed.
+        opened = _opened(rows, request.form)
         for row in rows:
-            posted = data["answers"][row["id"]]
-            row.update(posted)
+            row.update(data["answers"][row["id"]], opened=opened.get(row["id"]))
         person.update(data["profile"], languages=json.loads(data["profile"]["languages"]))
+        person["opened"] = opened.get(answers.PROFILE)
+        status = 400
+    else:
+        _mark_versions(person, rows)
+    return _form_page(person, election, rows, form, errors=errors, locked=locked), status
+
+
+def _form_page(person, election, rows, form, **extra: Any) -> str:
     return render_template(
         "candidate/index.html",
         person=person,
         election=election,
         rows=rows,
-        locked=locked,
-        errors=errors,
         form=form,
         answered=_answered(rows),
-    ), 400 if errors else 200
+        **{"errors": {}, "locked": False, "conflicts": {}, **extra},
+    )
+
+
+def _conflicts(data: dict[str, Any], conflicts: dict[str, dict[str, Any]], form: Any):
+    """Another tab saved some of the same statements meanwhile: everything else is saved; these show what
+    was typed here beside what the other tab saved, with the other save's version, so saving again keeps
+    this tab's text and leaving it keeps the other's."""
+    person, election, rows = _mine()
+    _mark_versions(person, rows)
+    for row in rows:
+        if row["id"] in conflicts:
+            theirs = conflicts[row["id"]]
+            row.update(data["answers"][row["id"]], theirs=theirs, opened=answers.version(theirs))
+    if answers.PROFILE in conflicts:
+        theirs = conflicts[answers.PROFILE]
+        person.update(data["profile"], languages=json.loads(data["profile"]["languages"]))
+        person["theirs"] = theirs
+        person["opened"] = answers.version(theirs, answers.PROFILE_FIELDS)
+    return _form_page(person, election, rows, form, conflicts=conflicts), 409
 
 
 def _answered(rows: list[dict[str, Any]]) -> int:
@@ -117,16 +172,7 @@ def _too_late(
     person: dict[str, Any], election: dict[str, Any], rows: list[dict[str, Any]], form: Any
 ):
     flash(_("Vastausaika on päättynyt. Vastauksia ei voi enää muuttaa."))
-    return render_template(
-        "candidate/index.html",
-        person=person,
-        election=election,
-        rows=rows,
-        locked=True,
-        errors={},
-        form=form,
-        answered=_answered(rows),
-    ), 403
+    return _form_page(person, election, rows, form, locked=True), 403
 
 
 @bp.route("/esikatselu")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     jsonify,
@@ -22,10 +19,13 @@ from flask_wtf import FlaskForm
 
 from vaalikone import reports
 from vaalikone.domain import organisations
+from vaalikone.extensions import limiter
 from vaalikone.i18n import gettext as _
 from vaalikone.matching.snapshot import get_snapshot
 from vaalikone.web.accounts import role_required
 from vaalikone.web.database import get_db
+from vaalikone.web.security import export_limit
+from vaalikone.web.spreadsheet import csv_response, csv_text
 from vaalikone.web.templating import shows_election
 
 bp = Blueprint("organisation", __name__, cli_group=None)
@@ -164,6 +164,7 @@ def report(election_id: str):
 
 
 @bp.route("/raportti/<election_id>.<fmt>")
+@limiter.limit(export_limit)
 @role_required("organisation", "admin")
 def report_download(election_id: str, fmt: str):
     return _download(_report(_org_for_request(), election_id), fmt)
@@ -175,21 +176,19 @@ def _download(report, fmt: str):
         return jsonify(data)
     if fmt != "csv":
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    rows: list[list] = [
         ["table", "id", "name", "party", "median_or_alignment", "q1", "q3", "count", "strong"]
-    )
+    ]
     for c in data["candidates"]:
-        writer.writerow(
+        rows.append(
             ["candidate", c["id"], c["name"], c["party"] or "", c["alignment"], "", "", "", ""]
         )
     for p in data["parties"]:
-        writer.writerow(
+        rows.append(
             ["party", p["id"], "", p["id"], p["median"], p["q1"], p["q3"], p["count"], p["strong"]]
         )
     for k in data["constituencies"]:
-        writer.writerow(
+        rows.append(
             [
                 "constituency",
                 k["id"],
@@ -203,17 +202,11 @@ def _download(report, fmt: str):
             ]
         )
     for s in data["statements"]:
-        writer.writerow(["statement", s["statement"], "", "", s["overall"], "", "", "", ""])
+        rows.append(["statement", s["statement"], "", "", s["overall"], "", "", "", ""])
         for party, share in s["by_party"].items():
-            writer.writerow(
-                ["statement_by_party", s["statement"], "", party, share, "", "", "", ""]
-            )
+            rows.append(["statement_by_party", s["statement"], "", party, share, "", "", "", ""])
     name = f"{report.organisation['id']}-{report.election['id']}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
+    return csv_response(csv_text(rows), name)
 
 
 @bp.route("/raportti/<election_id>/julkaisu", methods=["POST"])
@@ -221,9 +214,12 @@ def _download(report, fmt: str):
 def publish(election_id: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
-    public = organisations.toggle_report_publication(
-        get_db(), current_user.organisation_id, election_id
-    )
+    try:
+        public = organisations.toggle_report_publication(
+            get_db(), current_user.organisation_id, election_id
+        )
+    except organisations.NotPublishable as error:
+        abort(404, description=str(error))
     flash(_("Raportti on julkinen.") if public else _("Raportti ei ole enää julkinen."))
     return redirect(url_for("organisation.report", election_id=election_id))
 
@@ -238,6 +234,7 @@ def public_report(slug: str):
 
 
 @bp.route("/raportit/<slug>.<fmt>")
+@limiter.limit(export_limit)
 def public_report_download(slug: str, fmt: str):
     rows = list(get_db().query("SELECT * FROM report_publication WHERE slug = ?", [slug]))
     if not rows:

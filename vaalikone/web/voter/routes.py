@@ -36,11 +36,13 @@ from vaalikone.matching import voting
 from vaalikone.reports import party_answers, robustness
 from vaalikone.web.database import get_bank, get_db
 from vaalikone.web.i18n import current_language, localized, percent
-from vaalikone.web.security import limiter
+from vaalikone.web.security import limiter, voter_limit
 from vaalikone.web.templating import range_text, scale_label, shows_election
 from vaalikone.web.voter.forms import FeedbackForm
 
 bp = Blueprint("voter", __name__, cli_group=None)
+# Per client, per worker; nginx's zones (deploy/nginx/) are the limit that holds across workers and nodes.
+limiter.limit(voter_limit)(bp)
 
 # Form fields that describe what the voter is looking at on the results page, per election.
 VIEW_PREFIXES = ("party-", "lang-", "q-", "at-", "age-", "gender-", "inc-", "elected-")
