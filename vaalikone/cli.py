@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -37,7 +37,7 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
     return decorator
 
 
-def fail_with_problems(problems: list[str], what: str = "nothing was imported") -> None:
+def fail_with_problems(problems: list[str], what: str = "nothing was imported") -> NoReturn:
     """Print every problem ("row N, column X: ...") and stop with a non-zero exit: nothing was written."""
     for problem in problems:
         click.echo(problem, err=True)
@@ -119,6 +119,66 @@ def import_candidates_command(election_id: str, path: str) -> None:
         if parsed.problems:
             fail_with_problems(parsed.problems)
         click.echo(f"Imported {candidate_import.write(db, parsed, now())} candidates.")
+
+
+def _known_election(db, election_id: str) -> None:
+    from vaalikone.i18n import gettext as _
+
+    if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
+        raise click.ClickException(_("Tuntemattomat vaalit %(election)s.", election=election_id))
+
+
+@command("import-moj")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_moj_command(election_id: str, path: str) -> None:
+    """Import the Ministry of Justice's candidate list (its .csv or .zip): all or nothing."""
+    from vaalikone.domain import candidates
+    from vaalikone.i18n import gettext as _
+    from vaalikone.importers import moj
+
+    with opened(database()) as db, open(path, "rb") as f:
+        _known_election(db, election_id)
+        parsed = moj.parse(db, f, election_id)
+        if parsed.problems:
+            fail_with_problems(parsed.problems, _("mitään ei tuotu"))
+        changes = candidates.apply_official_list(db, parsed)
+    click.echo(
+        _(
+            "Ehdokaslista tuotu: %(added)d uutta, %(updated)d muuttunutta, %(withdrawn)d poistunutta, "
+            "%(unchanged)d ennallaan.",
+            added=changes.added,
+            updated=changes.updated,
+            withdrawn=changes.withdrawn,
+            unchanged=changes.unchanged,
+        )
+    )
+
+
+@command("import-results")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_results_command(election_id: str, path: str) -> None:
+    """Import the Ministry of Justice's results (its .csv or .zip): who was elected; all or nothing."""
+    from vaalikone.domain import candidates
+    from vaalikone.i18n import gettext as _
+    from vaalikone.importers import moj
+
+    with opened(database()) as db, open(path, "rb") as f:
+        _known_election(db, election_id)
+        parsed = moj.parse(db, f, election_id, results=True)
+        try:
+            if parsed.problems:
+                raise candidates.CandidateError(parsed.problems)
+            counts = candidates.apply_results(db, parsed)
+        except candidates.CandidateError as error:
+            fail_with_problems(error.problems, _("mitään ei muutettu"))
+    click.echo(
+        _(
+            "Tulokset tuotu: %(elected)d valittua, %(substitute)d varalla, %(not_elected)d ei valittu.",
+            **counts,
+        )
+    )
 
 
 @command("create-admin")
@@ -244,6 +304,8 @@ COMMANDS = (
     demo_command,
     import_yle_command,
     import_candidates_command,
+    import_moj_command,
+    import_results_command,
     create_admin_command,
     create_organisation_user_command,
     set_elected_command,

@@ -148,6 +148,7 @@ LISTED_COLUMNS = (
     "last_name",
     "languages",
     "elected",
+    "substitute",
 )
 
 _cache: dict[tuple[str, str], ElectionSnapshot] = {}
@@ -271,7 +272,7 @@ def _parties(db: sqlite_utils.Database, election_id: str) -> dict[str, dict[str,
         p["id"]: p
         for p in db.query(
             """SELECT * FROM party WHERE id IN
-               (SELECT party_id FROM candidate WHERE election_id = ?)""",
+               (SELECT party_id FROM candidate WHERE election_id = ? AND NOT withdrawn)""",
             [election_id],
         )
     }
@@ -295,7 +296,7 @@ def _fill_answers(
                WHERE {where} AND a.value IS NOT NULL""",
             params,
         )
-        if qid in q_pos
+        if qid in q_pos and cid in cand_pos  # withdrawn candidates' answers stay out
     ]
     if cells:
         rows, cols, values = (np.array(column) for column in zip(*cells, strict=True))
@@ -322,7 +323,7 @@ def build_snapshot(
         list(
             db.query(
                 f"""SELECT {", ".join(LISTED_COLUMNS)} FROM candidate
-                   WHERE election_id = ? ORDER BY constituency_id, number, id""",
+                   WHERE election_id = ? AND NOT withdrawn ORDER BY constituency_id, number, id""",
                 [election_id],
             )
         )
@@ -330,7 +331,7 @@ def build_snapshot(
     cand_pos = {c["id"]: i for i, c in enumerate(candidates)}
     q_pos = {qid: j for j, qid in enumerate(question_ids)}
     raw = np.full((len(candidates), len(question_ids)), np.nan)
-    _fill_answers(db, raw, "c.election_id = ?", [election_id], cand_pos, q_pos)
+    _fill_answers(db, raw, "c.election_id = ? AND NOT c.withdrawn", [election_id], cand_pos, q_pos)
     scale_min = np.array([min(s) for s in scales], dtype=np.float64)
     scale_max = np.array([max(s) for s in scales], dtype=np.float64)
     answers = normalise(raw, scale_min, scale_max) if question_ids else raw
@@ -390,14 +391,15 @@ def update_snapshot(
     ] != previous.scales:
         return None
     (count,) = db.execute(
-        "SELECT COUNT(*) FROM candidate WHERE election_id = ?", [election_id]
+        "SELECT COUNT(*) FROM candidate WHERE election_id = ? AND NOT withdrawn", [election_id]
     ).fetchone()
     if count != len(previous.candidate_ids):
         return None
+    # Withdrawn candidates are read too: one withdrawn and another restored since leave the count alike.
     changed = _listed(
         list(
             db.query(
-                f"""SELECT {", ".join(LISTED_COLUMNS)} FROM candidate
+                f"""SELECT {", ".join(LISTED_COLUMNS)}, withdrawn FROM candidate
                    WHERE election_id = ? AND changed_version > ?""",
                 [election_id, previous.version],
             )
@@ -406,7 +408,7 @@ def update_snapshot(
     cand_pos = {int(cid): i for i, cid in enumerate(previous.candidate_ids)}
     for c in changed:
         i = cand_pos.get(c["id"])
-        if i is None or any(c[k] != previous.people[i][k] for k in _PLACE):
+        if i is None or c.pop("withdrawn") or any(c[k] != previous.people[i][k] for k in _PLACE):
             return None
     people = list(previous.people)
     rows = [cand_pos[c["id"]] for c in changed]
