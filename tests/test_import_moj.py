@@ -23,6 +23,13 @@ CORRECTED = (DATA / "kv_ehd_maa_korjattu.csv").read_bytes()
 COUNTY = (DATA / "av_ehd_maa.csv").read_bytes()
 
 
+@pytest.fixture(autouse=True)
+def finnish():
+    """Problems are read in Finnish, the source language, whatever an earlier test left active."""
+    with language("fi"):
+        yield
+
+
 @pytest.fixture
 def election(db):
     return make_election(db, "kunta-2029", published=True)

@@ -181,6 +181,34 @@ def import_results_command(election_id: str, path: str) -> None:
     )
 
 
+@command("import-emails")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--party", help="A party's own list: every row must be one of its candidates.")
+def import_emails_command(election_id: str, path: str, party: str | None) -> None:
+    """Merge candidates' e-mail addresses (CSV: municipality,number,email) onto the imported candidates."""
+    from vaalikone.domain import candidates
+    from vaalikone.domain.elections import now
+    from vaalikone.i18n import gettext as _
+    from vaalikone.importers import emails
+
+    with opened(database()) as db, open(path, "rb") as f:
+        _known_election(db, election_id)
+        if party and not db.execute("SELECT 1 FROM party WHERE id = ?", [party]).fetchone():
+            raise click.ClickException(_("Tuntematon puolue %(party)s.", party=party))
+        parsed = emails.parse(db, f.read(), election_id, party)
+        if parsed.problems:
+            fail_with_problems(parsed.problems, _("mitään ei tuotu"))
+        counts = candidates.merge_emails(db, parsed, now())
+    click.echo(
+        _(
+            "Osoitteita tuotu %(rows)d: %(changed)d muuttui, %(accounts)d uutta tunnusta.",
+            rows=len(parsed.rows),
+            **counts,
+        )
+    )
+
+
 @command("create-admin")
 @click.argument("email")
 @click.password_option(help="Prompted for when not given.")
@@ -306,6 +334,7 @@ COMMANDS = (
     import_candidates_command,
     import_moj_command,
     import_results_command,
+    import_emails_command,
     create_admin_command,
     create_organisation_user_command,
     set_elected_command,

@@ -273,3 +273,49 @@ def merge_emails(db: sqlite_utils.Database, parsed: EmailList, created_at: str) 
                 changed = 1
             counts["changed"] += changed
     return counts
+
+
+EDITABLE = ("first_name", "last_name", "number", "party_id", "profession")
+
+
+def update_candidate(db: sqlite_utils.Database, candidate_id: int, changes: dict[str, Any]) -> bool:
+    """Correct one candidate's official details (the administrator's edit); True if anything changed.
+
+    A ballot number must stay unique in the constituency.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with writing(db):
+        old = next(db.query("SELECT * FROM candidate WHERE id = ?", [candidate_id]), None)
+        if old is None:
+            raise CandidateError([_("Ehdokasta ei löytynyt.")])
+        change = {k: v for k, v in changes.items() if old[k] != v}
+        if change.get("number") is not None:
+            other = db.execute(
+                "SELECT first_name || ' ' || last_name FROM candidate "
+                "WHERE constituency_id = ? AND number = ? AND id != ?",
+                [old["constituency_id"], change["number"], candidate_id],
+            ).fetchone()
+            if other:
+                raise CandidateError(
+                    [
+                        _(
+                            "Numero %(number)d on jo ehdokkaalla %(name)s.",
+                            number=change["number"],
+                            name=other[0],
+                        )
+                    ]
+                )
+        if change:
+            db["candidate"].update(candidate_id, change)
+    return bool(change)
+
+
+def set_withdrawn(db: sqlite_utils.Database, candidate_id: int, withdrawn: bool) -> None:
+    """Withdraw a candidate from voters' view, or restore them; their answers and account stay."""
+    with writing(db):
+        db.execute(
+            "UPDATE candidate SET withdrawn = ? WHERE id = ? AND withdrawn != ?",
+            [int(withdrawn), candidate_id, int(withdrawn)],
+        )

@@ -326,8 +326,8 @@ def parse(
     for n, text in decoded_lines(stream, problems):
         parsed.lines = n
         cells = text.split(";")
-        if len(cells) > needed and cells[-1] == "":
-            cells.pop()  # the trailing separator every line ends with
+        if text.endswith(";"):
+            cells.pop()  # the empty field after the separator every line ends with
         if len(cells) < needed:
             problems.append(
                 problem(
