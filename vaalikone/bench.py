@@ -406,7 +406,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement"
     )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="only the national-scale rows (builds the 2025 elections at real size; minutes)",
+    )
     args = parser.parse_args(argv)
+    if args.national:
+        from vaalikone.bench_national import national_rows
+
+        print(
+            f"vaalikone national-scale benchmark: numpy {np.__version__}, Python "
+            f"{sys.version.split()[0]}, {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.2f})"
+        )
+        print(render(national_rows()))
+        return 0
     sizes = QUICK if args.quick else Sizes()
     print(
         f"vaalikone scoring benchmark{' (--quick: timings mean nothing)' if args.quick else ''}: "

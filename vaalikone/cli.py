@@ -59,7 +59,14 @@ def init_db_command() -> None:
 
 @command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load if no demo election exists yet.")
-def demo_command(if_empty: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "national"]),
+    default="small",
+    show_default=True,
+    help="small: a tenth of the real candidates; national: 2025's real size (~30,000 + 10,000).",
+)
+def demo_command(if_empty: bool, scale: str) -> None:
     """Load the demo 2025 municipal and county elections (deterministic; replaces earlier demo data)."""
     from vaalikone.domain import demo
 
@@ -67,7 +74,7 @@ def demo_command(if_empty: bool) -> None:
         if if_empty and demo.is_loaded(db):
             click.echo("Demo data already loaded.")
             return
-        counts = demo.load_demo(db)
+        counts = demo.load_demo(db, scale)
     for election_id, n in counts.items():
         click.echo(f"{election_id}: {n} candidates")
     click.echo(f"Demo accounts use the password '{demo.DEMO_PASSWORD}' (see README).")

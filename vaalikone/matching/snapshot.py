@@ -262,8 +262,13 @@ def _questions(db: sqlite_utils.Database, election_id: str) -> list[dict[str, An
 
 
 def _listed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    parsed: dict[str, list[str]] = {}  # a handful of distinct language lists among thousands
     for c in rows:
-        c["languages"] = json.loads(c["languages"] or "[]")
+        text = c["languages"] or "[]"
+        languages = parsed.get(text)
+        if languages is None:
+            languages = parsed[text] = json.loads(text)
+        c["languages"] = list(languages)
     return rows
 
 
@@ -286,21 +291,37 @@ def _fill_answers(
     cand_pos: dict[int, int],
     q_pos: dict[str, int],
 ) -> None:
-    """Write the answers selected by `where` into raw (candidates x statements), in one numpy assignment
-    (item by item took 90 ms for the demo's 58,000 answers)."""
-    cells = [
-        (cand_pos[cid], q_pos[qid], value)
-        for cid, qid, value in db.execute(
-            f"""SELECT a.candidate_id, a.question_id, a.value FROM answer a
-               JOIN candidate c ON c.id = a.candidate_id
-               WHERE {where} AND a.value IS NOT NULL""",
-            params,
-        )
-        if qid in q_pos and cid in cand_pos  # withdrawn candidates' answers stay out
-    ]
-    if cells:
-        rows, cols, values = (np.array(column) for column in zip(*cells, strict=True))
-        raw[rows, cols] = values
+    """Write the answers selected by `where` into raw (candidates x statements), in one numpy assignment.
+
+    A national municipal election has 600,000 answers: each row arrives as three integers (the statement
+    by its rowid) that numpy maps to positions at once; a Python lookup per answer took 3 s of a 7 s build.
+    """
+    if not q_pos or not cand_pos:
+        return
+    found = db.execute(
+        f"""SELECT a.candidate_id, q.rowid, a.value FROM answer a
+            JOIN candidate c ON c.id = a.candidate_id
+            JOIN question q ON q.id = a.question_id
+            WHERE {where} AND a.value IS NOT NULL""",
+        params,
+    ).fetchall()
+    if not found:
+        return
+    cells = np.array(found, dtype=np.int64)
+    rowids = dict(db.execute("SELECT id, rowid FROM question").fetchall())
+    column = np.full(max(rowids.values()) + 1, -1, dtype=np.int64)
+    for qid, j in q_pos.items():
+        if qid in rowids:
+            column[rowids[qid]] = j
+    ids = np.fromiter(cand_pos.keys(), dtype=np.int64, count=len(cand_pos))
+    positions = np.fromiter(cand_pos.values(), dtype=np.int64, count=len(cand_pos))
+    order = np.argsort(ids)
+    at = np.searchsorted(ids[order], cells[:, 0])
+    at[at == len(ids)] = 0
+    cols = column[np.minimum(cells[:, 1], len(column) - 1)]
+    # Withdrawn candidates' answers, and answers to statements the election no longer asks, stay out.
+    known = (ids[order][at] == cells[:, 0]) & (cols >= 0) & (cells[:, 1] < len(column))
+    raw[positions[order][at[known]], cols[known]] = cells[known, 2]
 
 
 def build_snapshot(
