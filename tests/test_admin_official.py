@@ -12,14 +12,8 @@ from tests.test_import_moj import MUNICIPAL, person, with_line, zipped
 from tests.test_official_results import RESULTS
 from vaalikone.db import connect
 from vaalikone.domain import demo
-from vaalikone.i18n import language
 
-
-@pytest.fixture(autouse=True)
-def finnish():
-    """Problems are read in Finnish, the source language, whatever an earlier test left active."""
-    with language("fi"):
-        yield
+pytestmark = pytest.mark.usefixtures("finnish")
 
 
 @pytest.fixture

@@ -7,15 +7,9 @@ import pytest
 from tests.builders import make_election
 from tests.test_import_moj import MUNICIPAL, load, person
 from vaalikone.domain import candidates
-from vaalikone.i18n import language
 from vaalikone.importers import emails
 
-
-@pytest.fixture(autouse=True)
-def finnish():
-    """Problems are read in Finnish, the source language, whatever an earlier test left active."""
-    with language("fi"):
-        yield
+pytestmark = pytest.mark.usefixtures("finnish")
 
 
 @pytest.fixture

@@ -17,17 +17,12 @@ from vaalikone.i18n import language
 from vaalikone.importers import moj
 from vaalikone.matching.snapshot import build_snapshot
 
+pytestmark = pytest.mark.usefixtures("finnish")
+
 DATA = Path(__file__).parent / "data" / "moj"
 MUNICIPAL = (DATA / "kv_ehd_maa.csv").read_bytes()
 CORRECTED = (DATA / "kv_ehd_maa_korjattu.csv").read_bytes()
 COUNTY = (DATA / "av_ehd_maa.csv").read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def finnish():
-    """Problems are read in Finnish, the source language, whatever an earlier test left active."""
-    with language("fi"):
-        yield
 
 
 @pytest.fixture

@@ -10,18 +10,12 @@ from tests.builders import login, make_election, make_user
 from tests.test_import_moj import load, parse, person, version, zipped
 from vaalikone import reports
 from vaalikone.domain import candidates
-from vaalikone.i18n import language
+
+pytestmark = pytest.mark.usefixtures("finnish")
 
 DATA = Path(__file__).parent / "data" / "moj"
 RESULTS = (DATA / "kv_teat_maa.csv").read_bytes()
 MUNICIPAL = (DATA / "kv_ehd_maa.csv").read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def finnish():
-    """Problems are read in Finnish, the source language, whatever an earlier test left active."""
-    with language("fi"):
-        yield
 
 
 @pytest.fixture

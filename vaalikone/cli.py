@@ -150,16 +150,7 @@ def import_moj_command(election_id: str, path: str) -> None:
         if parsed.problems:
             fail_with_problems(parsed.problems, _("mitään ei tuotu"))
         changes = candidates.apply_official_list(db, parsed)
-    click.echo(
-        _(
-            "Ehdokaslista tuotu: %(added)d uutta, %(updated)d muuttunutta, %(withdrawn)d poistunutta, "
-            "%(unchanged)d ennallaan.",
-            added=changes.added,
-            updated=changes.updated,
-            withdrawn=changes.withdrawn,
-            unchanged=changes.unchanged,
-        )
-    )
+    click.echo(str(changes))
 
 
 @command("import-results")
@@ -180,12 +171,7 @@ def import_results_command(election_id: str, path: str) -> None:
             counts = candidates.apply_results(db, parsed)
         except candidates.CandidateError as error:
             fail_with_problems(error.problems, _("mitään ei muutettu"))
-    click.echo(
-        _(
-            "Tulokset tuotu: %(elected)d valittua, %(substitute)d varalla, %(not_elected)d ei valittu.",
-            **counts,
-        )
-    )
+    click.echo(candidates.results_summary(counts))
 
 
 @command("import-emails")
@@ -207,13 +193,7 @@ def import_emails_command(election_id: str, path: str, party: str | None) -> Non
         if parsed.problems:
             fail_with_problems(parsed.problems, _("mitään ei tuotu"))
         counts = candidates.merge_emails(db, parsed, now())
-    click.echo(
-        _(
-            "Osoitteita tuotu %(rows)d: %(changed)d muuttui, %(accounts)d uutta tunnusta.",
-            rows=len(parsed.rows),
-            **counts,
-        )
-    )
+    click.echo(candidates.emails_summary(len(parsed.rows), counts))
 
 
 @command("create-admin")

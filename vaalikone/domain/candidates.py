@@ -38,6 +38,33 @@ class ListChanges:
     unchanged: int = 0
     parties_created: int = 0
 
+    def __str__(self) -> str:
+        return _(
+            "Ehdokaslista tuotu: %(added)d uutta, %(updated)d muuttunutta, %(withdrawn)d poistunutta, "
+            "%(unchanged)d ennallaan.",
+            added=self.added,
+            updated=self.updated,
+            withdrawn=self.withdrawn,
+            unchanged=self.unchanged,
+        )
+
+
+def results_summary(counts: dict[str, int]) -> str:
+    """What apply_results stored, for people."""
+    return _(
+        "Tulokset tuotu: %(elected)d valittua, %(substitute)d varalla, %(not_elected)d ei valittu.",
+        **counts,
+    )
+
+
+def emails_summary(rows: int, counts: dict[str, int]) -> str:
+    """What merge_emails stored, for people."""
+    return _(
+        "Osoitteita tuotu %(rows)d: %(changed)d muuttui, %(accounts)d uutta tunnusta.",
+        rows=rows,
+        **counts,
+    )
+
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -153,16 +153,7 @@ def import_official_list(election_id: str):
     if parsed.problems:
         return _election_page(election_id, "official", parsed.problems, 400, official=form)
     changes = candidates.apply_official_list(db, parsed)
-    flash(
-        _(
-            "Ehdokaslista tuotu: %(added)d uutta, %(updated)d muuttunutta, %(withdrawn)d poistunutta, "
-            "%(unchanged)d ennallaan.",
-            added=changes.added,
-            updated=changes.updated,
-            withdrawn=changes.withdrawn,
-            unchanged=changes.unchanged,
-        )
-    )
+    flash(str(changes))
     return redirect(url_for("admin.election", election_id=election_id))
 
 
@@ -182,12 +173,7 @@ def import_results(election_id: str):
         counts = candidates.apply_results(db, parsed)
     except candidates.CandidateError as error:
         return _election_page(election_id, "results", error.problems, 400, results=form)
-    flash(
-        _(
-            "Tulokset tuotu: %(elected)d valittua, %(substitute)d varalla, %(not_elected)d ei valittu.",
-            **counts,
-        )
-    )
+    flash(candidates.results_summary(counts))
     return redirect(url_for("admin.election", election_id=election_id))
 
 
@@ -204,13 +190,7 @@ def import_emails(election_id: str):
     if parsed.problems:
         return _election_page(election_id, "emails", parsed.problems, 400, emails=form)
     counts = candidates.merge_emails(db, parsed, elections.now())
-    flash(
-        _(
-            "Osoitteita tuotu %(rows)d: %(changed)d muuttui, %(accounts)d uutta tunnusta.",
-            rows=len(parsed.rows),
-            **counts,
-        )
-    )
+    flash(candidates.emails_summary(len(parsed.rows), counts))
     return redirect(url_for("admin.election", election_id=election_id))
 
 
