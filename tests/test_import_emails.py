@@ -22,7 +22,7 @@ def election(db):
 def merge(db, text: str, party: str | None = None) -> dict[str, int]:
     parsed = emails.parse(db, text.encode(), "kunta-2029", party)
     assert parsed.problems == []
-    return candidates.merge_emails(db, parsed, "2029-01-01T00:00:00+00:00")
+    return candidates.merge_emails(db, parsed.rows, "2029-01-01T00:00:00+00:00")
 
 
 def problems(db, text: str, party: str | None = None) -> list[str]:
@@ -134,7 +134,7 @@ def test_a_county_list_names_constituencies_by_any_municipality_of_the_county(db
     make_election(db, "alue-2029", "alue")
     load(db, COUNTY, "alue-2029")
     parsed = emails.parse(db, b"municipality,number,email\n545,3,gunnel@example.fi\n", "alue-2029")
-    candidates.merge_emails(db, parsed, "2029-01-01")
+    candidates.merge_emails(db, parsed.rows, "2029-01-01")
     assert person(db, "Gunnel", "Sjöholm")["email"] == "gunnel@example.fi"
 
 

@@ -138,7 +138,7 @@ def import_rows(db: Any) -> list[Row]:
         for target, raw in files.items():
             parsed = moj.parse(db, io.BytesIO(raw), target)
             assert not parsed.problems, parsed.problems[:3]
-            candidates.apply_official_list(db, parsed)
+            candidates.apply_official_list(db, parsed.election_id, parsed.candidates)
 
     size = f"{lines:,} lines, 2 elections"
     return [

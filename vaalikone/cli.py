@@ -149,7 +149,7 @@ def import_moj_command(election_id: str, path: str) -> None:
         parsed = moj.parse(db, f, election_id)
         if parsed.problems:
             fail_with_problems(parsed.problems, _("mitään ei tuotu"))
-        changes = candidates.apply_official_list(db, parsed)
+        changes = candidates.apply_official_list(db, parsed.election_id, parsed.candidates)
     click.echo(str(changes))
 
 
@@ -168,7 +168,7 @@ def import_results_command(election_id: str, path: str) -> None:
         try:
             if parsed.problems:
                 raise candidates.CandidateError(parsed.problems)
-            counts = candidates.apply_results(db, parsed)
+            counts = candidates.apply_results(db, parsed.election_id, parsed.candidates)
         except candidates.CandidateError as error:
             fail_with_problems(error.problems, _("mitään ei muutettu"))
     click.echo(candidates.results_summary(counts))
@@ -192,7 +192,7 @@ def import_emails_command(election_id: str, path: str, party: str | None) -> Non
         parsed = emails.parse(db, f.read(), election_id, party)
         if parsed.problems:
             fail_with_problems(parsed.problems, _("mitään ei tuotu"))
-        counts = candidates.merge_emails(db, parsed, now())
+        counts = candidates.merge_emails(db, parsed.rows, now())
     click.echo(candidates.emails_summary(len(parsed.rows), counts))
 
 
@@ -265,7 +265,7 @@ def set_elected_command(election_id: str, path: str) -> None:
 @command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path) -> None:
-    """Copy the database while the service runs (SQLite online backup): readers and writers go on."""
+    """Copy the database while the service runs: readers and writers are not stopped."""
     if target.exists():
         raise click.ClickException(f"{target} exists: choose a new file, nothing was overwritten.")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
 from vaalikone.db import writing
 from vaalikone.i18n import gettext as _
-from vaalikone.importers.emails import EmailList
-from vaalikone.importers.moj import OfficialCandidate, OfficialList
 
 
 class CandidateError(ValueError):
@@ -26,6 +24,43 @@ class CandidateError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+@dataclass
+class OfficialCandidate:
+    """One candidate as the official list has them."""
+
+    row: int
+    constituency_id: str
+    place: dict[str, str]  # the constituency's columns: municipality_code or county_id, names
+    number: int
+    first_name: str
+    last_name: str
+    party: dict[str, str] | None  # official_id, abbreviation fi/sv/en; None: not on a party's list
+    age: int | None = None
+    gender: str | None = None
+    profession: str | None = None
+    home_municipality_code: str | None = None
+    home_municipality_fi: str | None = None
+    home_municipality_sv: str | None = None
+    official_language: str | None = None
+    flags: dict[str, int | None] = field(default_factory=dict)
+    result: int | None = None  # 1 elected, 2 substitute, 3 not elected
+
+    def record(self) -> dict[str, Any]:
+        """The candidate table's columns the official list sets."""
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "age": self.age,
+            "gender": self.gender,
+            "profession": self.profession,
+            "home_municipality_code": self.home_municipality_code,
+            "home_municipality_fi": self.home_municipality_fi,
+            "home_municipality_sv": self.home_municipality_sv,
+            "official_language": self.official_language,
+            **self.flags,
+        }
 
 
 @dataclass
@@ -71,7 +106,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _party_ids(db: sqlite_utils.Database, parsed: OfficialList) -> tuple[dict[str, str], int]:
+def _party_ids(
+    db: sqlite_utils.Database, entries: list[OfficialCandidate]
+) -> tuple[dict[str, str], int]:
     """Our party id for each of the list's parties (by the ministry's id, else the Finnish abbreviation),
     creating the parties we do not know. Call inside the write transaction."""
     by_official: dict[str, str] = {}
@@ -85,7 +122,7 @@ def _party_ids(db: sqlite_utils.Database, parsed: OfficialList) -> tuple[dict[st
             by_abbreviation.setdefault(p["abbreviation"].lower(), p["id"])
     mapping: dict[str, str] = {}
     created = 0
-    for candidate in parsed.candidates:
+    for candidate in entries:
         party = candidate.party
         if party is None or _party_key(party) in mapping:
             continue
@@ -133,22 +170,19 @@ def _same_person(old: dict[str, Any], new: OfficialCandidate) -> bool:
     return old["first_name"] == new.first_name or old["last_name"] == new.last_name
 
 
-def apply_official_list(db: sqlite_utils.Database, parsed: OfficialList) -> ListChanges:
+def apply_official_list(
+    db: sqlite_utils.Database, election_id: str, entries: list[OfficialCandidate]
+) -> ListChanges:
     """Make the election's candidates what the official list says, in one transaction.
 
     Candidates are matched by constituency and ballot number (or, when a correction renumbered them, by
     name and party); a matched candidate's changed fields are updated, new ones added, and the ones the list
     no longer has are withdrawn. Re-applying the same list writes nothing.
     """
-    if parsed.problems:
-        raise CandidateError(parsed.problems)
     changes = ListChanges()
-    election_id = parsed.election_id
     with writing(db):
-        parties, changes.parties_created = _party_ids(db, parsed)
-        for constituency_id, place in {
-            c.constituency_id: c.place for c in parsed.candidates
-        }.items():
+        parties, changes.parties_created = _party_ids(db, entries)
+        for constituency_id, place in {c.constituency_id: c.place for c in entries}.items():
             db["constituency"].insert(
                 {"id": constituency_id, "election_id": election_id, **place}, ignore=True
             )
@@ -158,7 +192,7 @@ def apply_official_list(db: sqlite_utils.Database, parsed: OfficialList) -> List
         }
         matched: dict[int, OfficialCandidate] = {}  # candidate id -> list entry
         unmatched: list[OfficialCandidate] = []
-        for new in parsed.candidates:
+        for new in entries:
             old = by_number.get((new.constituency_id, new.number))
             if old is not None and _same_person(old, new):
                 matched[old["id"]] = new
@@ -178,7 +212,7 @@ def apply_official_list(db: sqlite_utils.Database, parsed: OfficialList) -> List
                 matched[old["id"]] = new
             else:
                 added.append(new)
-        wanted = {(n.constituency_id, n.number) for n in parsed.candidates}
+        wanted = {(n.constituency_id, n.number) for n in entries}
         updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for old in existing:
             new = matched.get(old["id"])
@@ -223,40 +257,32 @@ def apply_official_list(db: sqlite_utils.Database, parsed: OfficialList) -> List
     return changes
 
 
-def apply_results(db: sqlite_utils.Database, parsed: OfficialList) -> dict[str, int]:
+def apply_results(
+    db: sqlite_utils.Database, election_id: str, entries: list[OfficialCandidate]
+) -> dict[str, int]:
     """Store who was elected and who is a substitute, by constituency and ballot number; all or nothing.
 
-    Every candidate line of the results must name a candidate of the election. Returns counts per result.
+    Every entry must name a candidate of the election (the importer names the lines that do not).
+    Returns counts per result.
     """
-    if parsed.problems:
-        raise CandidateError(parsed.problems)
     counts = {"elected": 0, "substitute": 0, "not_elected": 0}
     with writing(db):
-        ids = {
-            (r[1], r[2]): r[0]
-            for r in db.execute(
-                "SELECT id, constituency_id, number FROM candidate WHERE election_id = ? AND number IS NOT NULL",
-                [parsed.election_id],
-            )
-        }
-        problems, rows = [], []
-        for c in parsed.candidates:
+        ids = candidate_numbers(db, election_id)
+        rows = []
+        for c in entries:
             candidate_id = ids.get((c.constituency_id, c.number))
             if candidate_id is None:
-                problems.append(
-                    _(
-                        "rivi %(row)d, sarake %(column)s: ehdokasta numero %(number)d ei ole tuotu alueelle %(place)s.",
-                        row=c.row,
-                        column="15",
-                        number=c.number,
-                        place=c.place["name_fi"],
-                    )
+                raise CandidateError(
+                    [
+                        _(
+                            "ehdokasta numero %(number)d ei ole tuotu alueelle %(place)s.",
+                            number=c.number,
+                            place=c.place["name_fi"],
+                        )
+                    ]
                 )
-                continue
             rows.append((int(c.result == 1), int(c.result == 2), candidate_id))
             counts[{1: "elected", 2: "substitute", 3: "not_elected"}[c.result or 3]] += 1
-        if problems:
-            raise CandidateError(problems)
         # Unchanged rows are not written: importing the same results again changes nothing.
         db.conn.executemany(
             """UPDATE candidate SET elected = ?1, substitute = ?2
@@ -266,17 +292,28 @@ def apply_results(db: sqlite_utils.Database, parsed: OfficialList) -> dict[str, 
     return counts
 
 
-def merge_emails(db: sqlite_utils.Database, parsed: EmailList, created_at: str) -> dict[str, int]:
+def candidate_numbers(db: sqlite_utils.Database, election_id: str) -> dict[tuple[str, int], int]:
+    """The election's candidates by (constituency, ballot number)."""
+    return {
+        (r[1], r[2]): r[0]
+        for r in db.execute(
+            "SELECT id, constituency_id, number FROM candidate WHERE election_id = ? AND number IS NOT NULL",
+            [election_id],
+        )
+    }
+
+
+def merge_emails(
+    db: sqlite_utils.Database, rows: list[tuple[int, str]], created_at: str
+) -> dict[str, int]:
     """Set the listed candidates' addresses, creating the password-less accounts invitations need.
 
     Only the listed candidates change: a party's list never clears what another list set. An account the
     candidate has not taken into use follows the new address. Returns counts of changed and new accounts.
     """
-    if parsed.problems:
-        raise CandidateError(parsed.problems)
     counts = {"changed": 0, "accounts": 0}
     with writing(db):
-        for candidate_id, email in parsed.rows:
+        for candidate_id, email in rows:
             user = db.execute(
                 "SELECT id, email, password_hash FROM user WHERE candidate_id = ?", [candidate_id]
             ).fetchone()

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from vaalikone.i18n import gettext as _
-from vaalikone.importers.candidates import EMAIL
+from vaalikone.importers import decode_utf8, problem
+from vaalikone.importers.candidates import is_email
 
 COLUMNS = ("municipality", "number", "email")
 MAX_ROWS = 100_000
@@ -29,12 +30,7 @@ class EmailList:
 
 
 def _problem(row: int, column: str, message: str, **values: object) -> str:
-    return _(
-        "rivi %(row)d, sarake %(column)s: %(message)s",
-        row=row,
-        column=column,
-        message=message % values,
-    )
+    return problem(row, column, message % values if values else message)
 
 
 def parse(
@@ -43,11 +39,8 @@ def parse(
     """Check the whole file against the election's candidates (and, for a party's list, its party)."""
     parsed = EmailList(election_id, party_id)
     problems = parsed.problems
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        row = raw[: error.start].count(b"\n") + 1
-        problems.append(_problem(row, "-", _("tiedosto ei ole UTF-8-merkistössä.")))
+    text = decode_utf8(raw, problems, hint=_("tallenna se muodossa CSV UTF-8"))
+    if text is None:
         return parsed
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if ";" in first else ",")
@@ -134,7 +127,7 @@ def parse(
                     other=listed[candidate["id"]],
                 )
             )
-        elif not EMAIL.match(email) or len(email) > 254:
+        elif not is_email(email):
             problems.append(
                 _problem(n, "email", _("%(value)s ei ole sähköpostiosoite."), value=repr(email))
             )

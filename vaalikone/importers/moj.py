@@ -20,8 +20,10 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from vaalikone.domain.candidates import OfficialCandidate, candidate_numbers
 from vaalikone.i18n import gettext as _
 from vaalikone.i18n import lazy_gettext as _l
+from vaalikone.importers import problem as located
 
 # Positions (0-based) of the fields read here.
 KIND, DISTRICT, MUNICIPALITY, AREA_TYPE = 0, 1, 2, 3
@@ -70,43 +72,6 @@ MAX_CANDIDATES = 100_000
 
 
 @dataclass
-class OfficialCandidate:
-    """One candidate as the official list has them."""
-
-    row: int
-    constituency_id: str
-    place: dict[str, str]  # the constituency's columns: municipality_code or county_id, names
-    number: int
-    first_name: str
-    last_name: str
-    party: dict[str, str] | None  # official_id, abbreviation fi/sv/en; None: not on a party's list
-    age: int | None = None
-    gender: str | None = None
-    profession: str | None = None
-    home_municipality_code: str | None = None
-    home_municipality_fi: str | None = None
-    home_municipality_sv: str | None = None
-    official_language: str | None = None
-    flags: dict[str, int | None] = field(default_factory=dict)
-    result: int | None = None  # 1 elected, 2 substitute, 3 not elected
-
-    def record(self) -> dict[str, Any]:
-        """The candidate table's columns the official list sets."""
-        return {
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "age": self.age,
-            "gender": self.gender,
-            "profession": self.profession,
-            "home_municipality_code": self.home_municipality_code,
-            "home_municipality_fi": self.home_municipality_fi,
-            "home_municipality_sv": self.home_municipality_sv,
-            "official_language": self.official_language,
-            **self.flags,
-        }
-
-
-@dataclass
 class OfficialList:
     election_id: str
     candidates: list[OfficialCandidate] = field(default_factory=list)
@@ -115,17 +80,10 @@ class OfficialList:
 
 
 def problem(row: int, column: int | None, message: str, **values: Any) -> str:
-    """A problem as "row N, column X (name): message" in the active language."""
-    if column is None:
-        return _("rivi %(row)d: %(message)s", row=row, message=message % values)
-    name = COLUMN_NAMES.get(column)
-    where = f"{column + 1} ({name})" if name else str(column + 1)
-    return _(
-        "rivi %(row)d, sarake %(column)s: %(message)s",
-        row=row,
-        column=where,
-        message=message % values,
-    )
+    """A problem as "row N, column X (name): message" in the active language (column "-": the whole row)."""
+    name = COLUMN_NAMES.get(column) if column is not None else None
+    where = "-" if column is None else (f"{column + 1} ({name})" if name else str(column + 1))
+    return located(row, where, message % values if values else message)
 
 
 def open_source(source: IO[bytes], problems: list[str]) -> IO[bytes] | None:
@@ -455,6 +413,8 @@ def parse(
                 result=result,
             )
         )
+    if results and not problems:
+        _check_known(db, parsed)
     if not parsed.candidates and not problems:
         problems.append(
             problem(
@@ -464,3 +424,19 @@ def parse(
             )
         )
     return parsed
+
+
+def _check_known(db: sqlite_utils.Database, parsed: OfficialList) -> None:
+    """Results may only name candidates of the election: every other line is a problem."""
+    known = candidate_numbers(db, parsed.election_id)
+    for c in parsed.candidates:
+        if (c.constituency_id, c.number) not in known:
+            parsed.problems.append(
+                problem(
+                    c.row,
+                    NUMBER,
+                    _("ehdokasta numero %(number)d ei ole tuotu alueelle %(place)s."),
+                    number=c.number,
+                    place=c.place["name_fi"],
+                )
+            )

@@ -152,7 +152,7 @@ def import_official_list(election_id: str):
     parsed = moj.parse(db, form.file.data.stream, election_id)
     if parsed.problems:
         return _election_page(election_id, "official", parsed.problems, 400, official=form)
-    changes = candidates.apply_official_list(db, parsed)
+    changes = candidates.apply_official_list(db, parsed.election_id, parsed.candidates)
     flash(str(changes))
     return redirect(url_for("admin.election", election_id=election_id))
 
@@ -170,7 +170,7 @@ def import_results(election_id: str):
     try:
         if parsed.problems:
             raise candidates.CandidateError(parsed.problems)
-        counts = candidates.apply_results(db, parsed)
+        counts = candidates.apply_results(db, parsed.election_id, parsed.candidates)
     except candidates.CandidateError as error:
         return _election_page(election_id, "results", error.problems, 400, results=form)
     flash(candidates.results_summary(counts))
@@ -189,7 +189,7 @@ def import_emails(election_id: str):
     parsed = email_import.parse(db, form.file.data.read(), election_id, form.party.data or None)
     if parsed.problems:
         return _election_page(election_id, "emails", parsed.problems, 400, emails=form)
-    counts = candidates.merge_emails(db, parsed, elections.now())
+    counts = candidates.merge_emails(db, parsed.rows, elections.now())
     flash(candidates.emails_summary(len(parsed.rows), counts))
     return redirect(url_for("admin.election", election_id=election_id))
 
