@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -89,7 +90,7 @@ def _email_form() -> EmailListForm:
 def _election_page(
     election_id: str,
     failed: str | None = None,
-    problems: list[str] = (),
+    problems: Sequence[str] = (),
     status: int = 200,
     **forms,
 ):
