@@ -27,6 +27,10 @@ graceful_timeout = 10
 accesslog = os.environ.get("VAALIKONE_ACCESS_LOG", "-")
 logger_class = "vaalikone.web.accesslog.PathOnlyLogger"
 errorlog = "-"
+# gunicorn 25.1 and later serve a control socket from a thread in the master: pre_fork below then refuses
+# every fork after the first (a killed worker was never replaced and the server stopped), and the socket's
+# default path is one per machine, shared by every instance. Older versions ignore the setting.
+control_socket_disable = True
 
 
 def pre_fork(server, worker):

@@ -163,3 +163,12 @@ def nojs_page(browser):
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def finnish() -> Iterator[None]:
+    """Messages are read in Finnish, the source language, whatever an earlier test left active."""
+    from vaalikone.i18n import language
+
+    with language("fi"):
+        yield

@@ -37,7 +37,7 @@ def test_admin_imports_invites_and_a_candidate_answers_until_voters_see_it(
         assert_accessible(admin, "admin-index")
         admin.click("text=Testivaalit kunta-2029")
         admin.set_input_files("#file", str(csv_file))
-        admin.click("form[enctype] button[type=submit]")
+        admin.click("form[action$='/tuonti'] button[type=submit]")
         assert "Tuotiin 2 ehdokasta." in admin.content()
         assert_accessible(admin, "admin-election")
         admin.click("text=Luo kutsulinkit ehdokkaille")

@@ -65,34 +65,27 @@ def test_two_nodes_behind_nginx(tmp_path):
     assert "both nodes behind nginx served voters" in result.stdout
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("fault", [[], ["--kill-worker"]], ids=["steady", "worker-killed"])
-def test_load_script_loses_no_save_and_serves_no_5xx(fault):
-    # A short run of scripts/loadtest (the full 60-second runs are in the README and issue notes): it
-    # exits non-zero on any 5xx, any acknowledged save missing from the database, or a logged answer.
+def run_loadtest(*args: str) -> str:
+    """scripts/loadtest on a free port; its output, after checking it exited 0 (no 5xx, no lost save)."""
     result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "loadtest"),
-            "--seconds",
-            "6",
-            "--voters",
-            "30",
-            "--candidates",
-            "6",
-            "--think",
-            "0.1",
-            "--port",
-            str(free_port()),
-            *fault,
-        ],
+        [sys.executable, str(ROOT / "scripts" / "loadtest"), "--port", str(free_port()), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    return result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", [[], ["--kill-worker"]], ids=["steady", "worker-killed"])
+def test_load_script_loses_no_save_and_serves_no_5xx(fault):
+    # A short run of scripts/loadtest (the full 60-second runs are in the README and issue notes): it
+    # exits non-zero on any 5xx, any acknowledged save missing from the database, or a logged answer.
+    out = run_loadtest(
+        "--seconds", "6", "--voters", "30", "--candidates", "6", "--think", "0.1", *fault
+    )
     assert "lost saves: 0; 5xx: 0" in out and "voter answers in the access log: none" in out
     results_line = next(line for line in out.splitlines() if line.startswith("POST results"))
     assert int(results_line.split()[2]) > 0
@@ -126,3 +119,26 @@ def test_hostile_requests_with_unique_parameters_do_not_grow_the_workers():
 def test_rate_limits_hold_across_workers_behind_nginx():
     env = {**os.environ, "PATH": os.environ.get("PATH", "") + ":/usr/sbin"}
     assert "OK: the limits hold" in run_script("limits", env=env)
+
+
+@pytest.mark.slow
+def test_the_deadline_rush_keeps_every_acknowledged_save_and_refuses_every_late_one():
+    # A short rush on the small demo (the national one-minute runs are in the issue notes): candidates
+    # save in the seconds before a deadline set in Helsinki time, then once more after it.
+    out = run_loadtest(
+        "--rush",
+        "--rush-seconds",
+        "6",
+        "--after-seconds",
+        "3",
+        "--voters",
+        "10",
+        "--candidates",
+        "12",
+    )
+    assert "(Europe/Helsinki)" in out
+    assert "lost acknowledged saves: 0" in out
+    assert (
+        "saves after the deadline: tried 12, refused with the message 12, accepted 0, stored anyway 0"
+        in out
+    )

@@ -610,6 +610,11 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement"
     )
     parser.add_argument(
+        "--national",
+        action="store_true",
+        help="only the national-scale rows (builds the 2025 elections at real size; minutes)",
+    )
+    parser.add_argument(
         "--adaptive",
         action="store_true",
         help="the quick quiz's order on real answers instead of timings",
@@ -617,6 +622,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.adaptive:
         print(adaptive_table(args.quick))
+        return 0
+    if args.national:
+        from vaalikone.bench_national import national_rows
+
+        print(
+            f"vaalikone national-scale benchmark: numpy {np.__version__}, Python "
+            f"{sys.version.split()[0]}, {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.2f})"
+        )
+        print(render(national_rows()))
         return 0
     sizes = QUICK if args.quick else Sizes()
     print(

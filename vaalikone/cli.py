@@ -72,7 +72,14 @@ def init_db_command() -> None:
 
 @command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load if no demo election exists yet.")
-def demo_command(if_empty: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "national"]),
+    default="small",
+    show_default=True,
+    help="small: a tenth of the real candidates; national: 2025's real size (~30,000 + 10,000).",
+)
+def demo_command(if_empty: bool, scale: str) -> None:
     """Load the demo 2025 municipal and county elections (deterministic; replaces earlier demo data)."""
     from vaalikone.domain import demo
 
@@ -80,7 +87,7 @@ def demo_command(if_empty: bool) -> None:
         if if_empty and demo.is_loaded(db):
             click.echo(_("Esittelyaineisto on jo ladattu."))
             return
-        counts = demo.load_demo(db)
+        counts = demo.load_demo(db, scale)
     for election_id, n in counts.items():
         click.echo(_("%(election)s: %(n)d ehdokasta", election=election_id, n=n))
     click.echo(
@@ -136,6 +143,69 @@ def import_candidates_command(election_id: str, path: str) -> None:
             fail_with_problems(parsed.problems)
         count = candidate_import.write(db, parsed, now())
         click.echo(_("Tuotu %(n)d ehdokasta.", n=count))
+
+
+def _known_election(db, election_id: str) -> None:
+    if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
+        raise click.ClickException(_("Tuntemattomat vaalit %(id)s.", id=election_id))
+
+
+@command("import-moj")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_moj_command(election_id: str, path: str) -> None:
+    """Import the Ministry of Justice's candidate list (its .csv or .zip): all or nothing."""
+    from vaalikone.domain import candidates
+    from vaalikone.importers import moj
+
+    with opened(database()) as db, open(path, "rb") as f:
+        _known_election(db, election_id)
+        parsed = moj.parse(db, f, election_id)
+        if parsed.problems:
+            fail_with_problems(parsed.problems)
+        changes = candidates.apply_official_list(db, parsed.election_id, parsed.candidates)
+    click.echo(str(changes))
+
+
+@command("import-results")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_results_command(election_id: str, path: str) -> None:
+    """Import the Ministry of Justice's results (its .csv or .zip): who was elected; all or nothing."""
+    from vaalikone.domain import candidates
+    from vaalikone.importers import moj
+
+    with opened(database()) as db, open(path, "rb") as f:
+        _known_election(db, election_id)
+        parsed = moj.parse(db, f, election_id, results=True)
+        try:
+            if parsed.problems:
+                raise candidates.CandidateError(parsed.problems)
+            counts = candidates.apply_results(db, parsed.election_id, parsed.candidates)
+        except candidates.CandidateError as error:
+            fail_with_problems(error.problems, changed=True)
+    click.echo(candidates.results_summary(counts))
+
+
+@command("import-emails")
+@click.argument("election_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--party", help="A party's own list: every row must be one of its candidates.")
+def import_emails_command(election_id: str, path: str, party: str | None) -> None:
+    """Merge candidates' e-mail addresses (CSV: municipality,number,email) onto the imported candidates."""
+    from vaalikone.domain import candidates
+    from vaalikone.domain.elections import now
+    from vaalikone.importers import emails
+
+    with opened(database()) as db, open(path, "rb") as f:
+        _known_election(db, election_id)
+        if party and not db.execute("SELECT 1 FROM party WHERE id = ?", [party]).fetchone():
+            raise click.ClickException(_("Tuntematon puolue %(party)s.", party=party))
+        parsed = emails.parse(db, f.read(), election_id, party)
+        if parsed.problems:
+            fail_with_problems(parsed.problems)
+        counts = candidates.merge_emails(db, parsed.rows, now())
+    click.echo(candidates.emails_summary(len(parsed.rows), counts))
 
 
 @command("create-admin")
@@ -316,6 +386,9 @@ COMMANDS = (
     demo_command,
     import_yle_command,
     import_candidates_command,
+    import_moj_command,
+    import_results_command,
+    import_emails_command,
     create_admin_command,
     deactivate_user_command,
     create_organisation_user_command,

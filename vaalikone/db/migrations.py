@@ -318,6 +318,61 @@ def m160_login_attempts(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX login_attempt_account ON login_attempt (account, at)")
 
 
+# What a snapshot holds of a candidate (snapshot.LISTED_COLUMNS) and what candidate pages show: changes to
+# these advance the election's data_version (m006) and mark the candidate for snapshot patching (m005).
+_LISTED_170 = (
+    "election_id, constituency_id, party_id, number, first_name, last_name, languages, elected, "
+    "substitute, withdrawn"
+)
+_SHOWN_170 = (
+    _LISTED_170 + ", intro_fi, intro_sv, web_url, age, profession, home_municipality_fi, "
+    "home_municipality_sv, mep, mp, councillor, county_councillor"
+)
+
+
+@migrations()
+def m170_official_candidate_fields(db: sqlite_utils.Database) -> None:
+    """The Ministry of Justice's candidate list and results: what they say of each candidate.
+
+    `withdrawn` marks a candidate who is no longer on the official list: voters no longer see them, and
+    nothing they answered is deleted (a corrected list or the administrator may restore them).
+    `official_language` is the list's language column; `languages` stays the candidate's own choice.
+    `party.official_id` is the ministry's permanent party id, so lists map onto parties without names.
+    """
+    for column, kind in (
+        ("profession", "TEXT"),
+        ("home_municipality_code", "TEXT"),
+        ("home_municipality_fi", "TEXT"),
+        ("home_municipality_sv", "TEXT"),
+        ("official_language", "TEXT"),
+        ("mep", "INTEGER"),
+        ("mp", "INTEGER"),
+        ("councillor", "INTEGER"),
+        ("county_councillor", "INTEGER"),
+        ("substitute", "INTEGER"),
+        ("withdrawn", "INTEGER NOT NULL DEFAULT 0"),
+    ):
+        db.execute(f"ALTER TABLE candidate ADD COLUMN {column} {kind}")
+    db.execute("ALTER TABLE party ADD COLUMN official_id TEXT")
+    mark = """UPDATE candidate SET changed_version =
+                  (SELECT e.data_version + 1 FROM election e WHERE e.id = candidate.election_id)
+              WHERE id = NEW.id"""
+    db.execute("DROP TRIGGER candidate_update_marks_candidate")
+    db.execute(
+        f"""CREATE TRIGGER candidate_update_marks_candidate AFTER UPDATE OF {_LISTED_170} ON candidate
+            BEGIN {mark}; END"""
+    )
+    db.execute("DROP TRIGGER candidate_update_bumps_election")
+    db.execute(
+        f"""CREATE TRIGGER candidate_update_bumps_election AFTER UPDATE OF {_SHOWN_170} ON candidate
+            BEGIN
+                UPDATE election SET data_version = data_version + 1 WHERE id = NEW.election_id;
+                UPDATE election SET data_version = data_version + 1
+                    WHERE id = OLD.election_id AND OLD.election_id IS NOT NEW.election_id;
+            END"""
+    )
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

@@ -52,6 +52,23 @@ PARTY_PROFILE = {
     "liik": (1.2, 0.36),
 }
 INDEPENDENT_SHARE = 3.0
+# National scale: 2025 had about 30,000 municipal and 10,000 county candidates, Helsinki about 1,400.
+# Each municipality's real count is not available offline, so counts follow population**0.667, scaled to
+# the national total: that exponent puts Helsinki at ~1,400 and the smallest municipality at ~15, as in
+# 2025 (plain proportionality would give Helsinki 3,600). Counties are proportional to population.
+NATIONAL_MUNICIPAL = 30_000
+NATIONAL_COUNTY = 10_000
+NATIONAL_EXPONENT = 0.667
+# Council sizes by population (Kuntalaki 16 §, Laki hyvinvointialueesta 24 §), for the national demo's seats.
+COUNCIL_SEATS = (
+    (5_000, 13),
+    (20_000, 27),
+    (50_000, 43),
+    (100_000, 51),
+    (250_000, 59),
+    (400_000, 67),
+)
+COUNTY_SEATS = ((250_000, 59), (400_000, 69), (600_000, 79))
 DEMO_PASSWORD = "vaalikone-demo"
 DEMO_USERS = [
     ("admin@demo.vaalikone.invalid", "admin", None),
@@ -78,8 +95,25 @@ def is_loaded(db: sqlite_utils.Database) -> bool:
     return db.execute("SELECT 1 FROM election WHERE demo = 1 LIMIT 1").fetchone() is not None
 
 
-def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
-    """Replace any earlier demo data with a fresh, identical copy; returns counts."""
+def _national_sizes(places: list[tuple], total: int, exponent: float) -> list[int]:
+    """Candidates per constituency: population**exponent, scaled so that they add up to about `total`."""
+    weights = [max(p[4], 1) ** exponent for p in places]
+    scale = total / sum(weights)
+    return [max(8, round(w * scale)) for w in weights]
+
+
+def _seats(population: int, table: tuple[tuple[int, int], ...], largest: int) -> int:
+    return next((seats for limit, seats in table if population <= limit), largest)
+
+
+def load_demo(db: sqlite_utils.Database, scale: str = "small") -> dict[str, int]:
+    """Replace any earlier demo data with a fresh, identical copy; returns counts.
+
+    `scale` "small" (the default) has about a tenth of the real candidates; "national" the 2025 elections'
+    real size (see NATIONAL_MUNICIPAL). Both are deterministic and share the answer tendencies.
+    """
+    if scale not in ("small", "national"):
+        raise ValueError(f"unknown demo scale {scale!r}")
     from werkzeug.security import check_password_hash, generate_password_hash
 
     # Password hashes are salted: keep a still-valid one so reloading gives identical contents.
@@ -163,7 +197,14 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
             ]
             serves = dict(db.execute("SELECT id, serves FROM question").fetchall())
             before = next_id
-            for cid, ref, name_fi, name_sv, population, language in places:
+            if scale == "national":
+                kunta = election["kind"] == "kunta"
+                sizes = _national_sizes(
+                    places,
+                    NATIONAL_MUNICIPAL if kunta else NATIONAL_COUNTY,
+                    NATIONAL_EXPONENT if kunta else 1.0,
+                )
+            for k, (cid, ref, name_fi, name_sv, population, language) in enumerate(places):
                 db["constituency"].insert(
                     {
                         "id": cid,
@@ -173,10 +214,19 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
                         **ref,
                     }
                 )
-                if election["kind"] == "kunta":
+                if scale == "national":
+                    size = sizes[k]
+                    seats = (
+                        _seats(population, COUNCIL_SEATS, 79)
+                        if election["kind"] == "kunta"
+                        else _seats(population, COUNTY_SEATS, 89)
+                    )
+                elif election["kind"] == "kunta":
                     size = min(120, 6 + population // 6000)
+                    seats = max(9, size // 3)
                 else:
                     size = min(140, 40 + population // 12000)
+                    seats = max(9, size // 3)
                 next_id = _candidates(
                     db,
                     rng,
@@ -189,6 +239,7 @@ def load_demo(db: sqlite_utils.Database) -> dict[str, int]:
                     questions,
                     serves,
                     next_id,
+                    seats,
                 )
             counts[election["id"]] = next_id - before
         for email, role, org in DEMO_USERS:
@@ -235,6 +286,7 @@ def _candidates(
     questions: list[str],
     serves: dict[str, int],
     next_id: int,
+    seats: int,
 ) -> int:
     """Party lists for one constituency: support-weighted parties, tendencies plus noise, d'Hondt seats."""
     parties = list(PARTY_PROFILE)
@@ -305,16 +357,18 @@ def _candidates(
                 )
             next_id += 1
             number += 1
-    elected = _dhondt(numbered, seats=max(9, size // 3))
+    elected, substitutes = _dhondt(numbered, seats=seats)
     for row in rows:
         row["elected"] = int(row["id"] in elected)
+        row["substitute"] = int(row["id"] in substitutes)
     db["candidate"].insert_all(rows, pk="id")
     db["answer"].insert_all(answers, pk=("candidate_id", "question_id"), alter=False)
     return next_id
 
 
-def _dhondt(candidates: list[tuple[Any, float, int]], seats: int) -> set[int]:
-    """Seats by the D'Hondt method over party lists; within a list the most-voted candidates win."""
+def _dhondt(candidates: list[tuple[Any, float, int]], seats: int) -> tuple[set[int], set[int]]:
+    """Seats by the D'Hondt method over party lists; within a list the most-voted candidates win, and
+    the next ones, as many as won (at least two), are the list's substitutes (Kuntalaki 17 §)."""
     lists: dict[Any, list[tuple[float, int]]] = defaultdict(list)
     for party, votes, cid in candidates:
         # Independents stand alone: each one is their own list.
@@ -326,4 +380,7 @@ def _dhondt(candidates: list[tuple[Any, float, int]], seats: int) -> set[int]:
     won: dict[Any, int] = defaultdict(int)
     for _, k in quotients[: min(seats, len(candidates))]:
         won[k] += 1
-    return {cid for k, n in won.items() for _, cid in sorted(lists[k], reverse=True)[:n]}
+    ranked = {k: [cid for _, cid in sorted(lists[k], reverse=True)] for k in won}
+    elected = {cid for k, n in won.items() for cid in ranked[k][:n]}
+    substitutes = {cid for k, n in won.items() for cid in ranked[k][n : n + max(n, 2)]}
+    return elected, substitutes

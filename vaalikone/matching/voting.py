@@ -701,7 +701,8 @@ def candidate_detail(
     """
     if not 0 < candidate_id < 2**63:  # SQLite integers; anything else names nobody
         return None
-    published = " AND e.published_at IS NOT NULL" if published_only else ""
+    # Voters never see a withdrawn candidate; the candidate themself still sees their own page.
+    published = " AND e.published_at IS NOT NULL AND NOT c.withdrawn" if published_only else ""
     candidate = _one(
         db,
         "SELECT c.* FROM candidate c JOIN election e ON e.id = c.election_id "

@@ -7,7 +7,7 @@ statement_support) on the published snapshot, so pages, downloads and tests shar
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,9 @@ class Report:
     candidates: list[dict[str, Any]]  # that constituency's candidates, best aligned first
     parties: list[dict[str, Any]]  # distribution of alignment in the region
     support: list[dict[str, Any]]  # per goal: overall share and share by party
+    # Once the official results are in: per party, the region's elected councillors and substitutes and
+    # how the elected align (empty before the results).
+    outcome: list[dict[str, Any]] = field(default_factory=list)
 
 
 def organisation(db: sqlite_utils.Database, org_id: str) -> dict[str, Any] | None:
@@ -123,7 +126,11 @@ def build(
     texts = {q["id"]: q for q in db.query("SELECT * FROM question")}
     for g in goals:
         g["question"] = texts[g["question_id"]]
-    rows = _candidates_in_region(db, org, snapshot, elected_only)
+    region = _candidates_in_region(db, org, snapshot)
+    elected = np.array([bool(p["elected"]) for p in snapshot.people], dtype=bool)
+    substitute = np.array([bool(p.get("substitute")) for p in snapshot.people], dtype=bool)
+    outcome = _outcome(snapshot, region, elected, substitute, positions, weights, bool(goals))
+    rows = region[elected[region]] if elected_only else region
     answers = snapshot.answers[rows]
     if goals:
         aligned = scoring.alignment(positions, weights, answers)
@@ -170,24 +177,52 @@ def build(
         candidates=candidate_rows,
         parties=party_rows,
         support=_support_rows(positions, answers, goals, snapshot, rows, party_rows),
+        outcome=[r | {"party": parties.get(r["id"])} for r in outcome],
     )
 
 
 def _candidates_in_region(
-    db: sqlite_utils.Database, org: dict[str, Any], snapshot: ElectionSnapshot, elected_only: bool
+    db: sqlite_utils.Database, org: dict[str, Any], snapshot: ElectionSnapshot
 ) -> np.ndarray:
-    """Rows of the snapshot's candidates standing in the organisation's region (elected ones only)."""
-    rows = np.flatnonzero(region_mask(db, org, snapshot)[snapshot.constituency_index])
-    if not elected_only:
-        return rows
-    elected = {
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM candidate WHERE election_id = ? AND elected = 1",
-            [snapshot.election["id"]],
-        )
-    }
-    return np.array([i for i in rows if int(snapshot.candidate_ids[i]) in elected], dtype=np.int64)
+    """Rows of the snapshot's candidates standing in the organisation's region."""
+    return np.flatnonzero(region_mask(db, org, snapshot)[snapshot.constituency_index])
+
+
+def _outcome(
+    snapshot: ElectionSnapshot,
+    rows: np.ndarray,
+    elected: np.ndarray,
+    substitute: np.ndarray,
+    positions: np.ndarray,
+    weights: np.ndarray,
+    has_goals: bool,
+) -> list[dict[str, Any]]:
+    """Per party in the region: elected councillors, substitutes, and the elected's alignment."""
+    chosen = rows[elected[rows]]
+    if not len(chosen) and not substitute[rows].any():
+        return []
+    n = len(snapshot.party_ids)
+    aligned = (
+        scoring.alignment(positions, weights, snapshot.answers[chosen])
+        if has_goals
+        else np.full(len(chosen), np.nan)
+    )
+    summary = scoring.group_summary(aligned, snapshot.party_index[chosen], n, strong=STRONG)
+    counts = np.bincount(snapshot.party_index[chosen], minlength=n)
+    substitutes = np.bincount(snapshot.party_index[rows[substitute[rows]]], minlength=n)
+    out = [
+        {
+            "id": pid or "-",
+            "elected": int(counts[p]),
+            "substitutes": int(substitutes[p]),
+            "median": float(summary.median[p]),
+            "strong": int(summary.strong[p]),
+        }
+        for p, pid in enumerate(snapshot.party_ids)
+        if counts[p] or substitutes[p]
+    ]
+    out.sort(key=lambda r: (-r["elected"], r["id"]))
+    return out
 
 
 def _group_rows(
@@ -300,8 +335,13 @@ def as_json(report: Report) -> dict[str, Any]:
                 "party": c["party_id"],
                 "alignment": _n(c["alignment"]),
                 "elected": c["elected"],
+                "substitute": c["substitute"],
             }
             for c in report.candidates
+        ],
+        "outcome": [
+            {k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "party"}
+            for r in report.outcome
         ],
         "parties": [
             {k: _n(v) if isinstance(v, float) else v for k, v in r.items() if k != "party"}

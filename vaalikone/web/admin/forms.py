@@ -2,9 +2,9 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from vaalikone.i18n import lazy_gettext as _l
 
@@ -29,3 +29,26 @@ class ImportForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A bare button still carries a CSRF token."""
+
+
+class OfficialFileForm(FlaskForm):
+    """The Ministry of Justice's candidate list or results: its .csv or the .zip it is downloaded as."""
+
+    file = FileField(_l("Oikeusministeriön tiedosto (.csv tai .zip)"), validators=[FileRequired()])
+
+
+class EmailListForm(FlaskForm):
+    file = FileField(_l("CSV-tiedosto"), validators=[FileRequired()])
+    party = SelectField(_l("Kenen lista"), choices=[], validate_choice=True)
+
+
+class CandidateForm(FlaskForm):
+    """The administrator's correction of one candidate's official details."""
+
+    first_name = StringField(_l("Etunimi"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Sukunimi"), validators=[DataRequired(), Length(max=100)])
+    number = IntegerField(
+        _l("Ehdokasnumero"), validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
+    party = SelectField(_l("Puolue"), choices=[], validate_choice=True)
+    profession = StringField(_l("Ammatti"), validators=[Optional(), Length(max=200)])

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from vaalikone.domain import accounts, elections, feedback
+from vaalikone.domain import accounts, candidates, elections, feedback
 from vaalikone.i18n import gettext as _
 from vaalikone.importers import candidates as candidate_import
+from vaalikone.importers import emails as email_import
+from vaalikone.importers import moj
 from vaalikone.web.accounts import role_required
-from vaalikone.web.admin.forms import ButtonForm, ElectionForm, ImportForm
+from vaalikone.web.admin.forms import (
+    ButtonForm,
+    CandidateForm,
+    ElectionForm,
+    EmailListForm,
+    ImportForm,
+    OfficialFileForm,
+)
 from vaalikone.web.database import get_db
 
 bp = Blueprint("admin", __name__, cli_group=None)
@@ -60,13 +71,33 @@ def create_election():
 @bp.route("/vaalit/<election_id>")
 @role_required("admin")
 def election(election_id: str):
-    return _election_page(election_id, ImportForm(), [])
+    return _election_page(election_id)
 
 
-def _election_page(election_id: str, form: ImportForm, problems: list[str], status: int = 200):
+def _party_choices() -> list[tuple[str, str]]:
+    return [
+        (p["id"], f"{p['abbreviation'] or p['id']}: {p['name_fi']}")
+        for p in get_db().query("SELECT id, abbreviation, name_fi FROM party ORDER BY name_fi")
+    ]
+
+
+def _email_form() -> EmailListForm:
+    form = EmailListForm(prefix="emails")
+    form.party.choices = [("", _("Kaikki puolueet"))] + _party_choices()
+    return form
+
+
+def _election_page(
+    election_id: str,
+    failed: str | None = None,
+    problems: Sequence[str] = (),
+    status: int = 200,
+    **forms,
+):
+    """The election's page; `failed` names the upload whose `problems` are shown beside it."""
     election = _election(election_id)
     db = get_db()
-    candidates = list(
+    listed = list(
         db.query(
             """SELECT c.*, u.password_hash IS NOT NULL AS has_password, p.name_fi AS party_name
                FROM candidate c LEFT JOIN user u ON u.candidate_id = c.id
@@ -75,15 +106,22 @@ def _election_page(election_id: str, form: ImportForm, problems: list[str], stat
             [election_id],
         )
     )
+    forms = {
+        "form": ImportForm(),
+        "official": OfficialFileForm(prefix="official"),
+        "results": OfficialFileForm(prefix="results"),
+        "emails": _email_form(),
+    } | forms
     return render_template(
         "admin/election.html",
         election=election,
-        form=form,
-        problems=problems,
+        failed=failed,
+        problems=list(problems),
         button=ButtonForm(),
         by_party=elections.progress(db, election_id, "party"),
         by_constituency=elections.progress(db, election_id, "constituency"),
-        candidates=candidates,
+        candidates=listed,
+        **forms,
     ), status
 
 
@@ -93,14 +131,129 @@ def import_candidates(election_id: str):
     _election(election_id)
     form = ImportForm()
     if not form.validate_on_submit():
-        return _election_page(election_id, form, [], 400)
+        return _election_page(election_id, status=400, form=form)
     db = get_db()
     parsed = candidate_import.parse(db, form.file.data.read(), election_id)
     if parsed.problems:
-        return _election_page(election_id, form, parsed.problems, 400)
+        return _election_page(election_id, "csv", parsed.problems, 400, form=form)
     count = candidate_import.write(db, parsed, elections.now())
     flash(_("Tuotiin %(n)d ehdokasta.", n=count))
     return redirect(url_for("admin.election", election_id=election_id))
+
+
+@bp.route("/vaalit/<election_id>/ehdokaslista", methods=["POST"])
+@role_required("admin")
+def import_official_list(election_id: str):
+    """The Ministry of Justice's candidate list, as `flask import-moj` reads it."""
+    _election(election_id)
+    form = OfficialFileForm(prefix="official")
+    if not form.validate_on_submit():
+        return _election_page(election_id, status=400, official=form)
+    db = get_db()
+    parsed = moj.parse(db, form.file.data.stream, election_id)
+    if parsed.problems:
+        return _election_page(election_id, "official", parsed.problems, 400, official=form)
+    changes = candidates.apply_official_list(db, parsed.election_id, parsed.candidates)
+    flash(str(changes))
+    return redirect(url_for("admin.election", election_id=election_id))
+
+
+@bp.route("/vaalit/<election_id>/tulokset", methods=["POST"])
+@role_required("admin")
+def import_results(election_id: str):
+    """The Ministry of Justice's results, as `flask import-results` reads them."""
+    _election(election_id)
+    form = OfficialFileForm(prefix="results")
+    if not form.validate_on_submit():
+        return _election_page(election_id, status=400, results=form)
+    db = get_db()
+    parsed = moj.parse(db, form.file.data.stream, election_id, results=True)
+    try:
+        if parsed.problems:
+            raise candidates.CandidateError(parsed.problems)
+        counts = candidates.apply_results(db, parsed.election_id, parsed.candidates)
+    except candidates.CandidateError as error:
+        return _election_page(election_id, "results", error.problems, 400, results=form)
+    flash(candidates.results_summary(counts))
+    return redirect(url_for("admin.election", election_id=election_id))
+
+
+@bp.route("/vaalit/<election_id>/sahkopostit", methods=["POST"])
+@role_required("admin")
+def import_emails(election_id: str):
+    """A party's (or everyone's) e-mail addresses, as `flask import-emails` reads them."""
+    _election(election_id)
+    form = _email_form()
+    if not form.validate_on_submit():
+        return _election_page(election_id, status=400, emails=form)
+    db = get_db()
+    parsed = email_import.parse(db, form.file.data.read(), election_id, form.party.data or None)
+    if parsed.problems:
+        return _election_page(election_id, "emails", parsed.problems, 400, emails=form)
+    counts = candidates.merge_emails(db, parsed.rows, elections.now())
+    flash(candidates.emails_summary(len(parsed.rows), counts))
+    return redirect(url_for("admin.election", election_id=election_id))
+
+
+def _candidate(election_id: str, candidate_id: int) -> dict:
+    row = next(
+        get_db().query(
+            "SELECT * FROM candidate WHERE id = ? AND election_id = ?", [candidate_id, election_id]
+        ),
+        None,
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/vaalit/<election_id>/ehdokkaat/<int:candidate_id>", methods=["GET", "POST"])
+@role_required("admin")
+def candidate(election_id: str, candidate_id: int):
+    """Correct one candidate's details; withdraw or restore them."""
+    election = _election(election_id)
+    person = _candidate(election_id, candidate_id)
+    form = CandidateForm(data={**person, "party": person["party_id"] or ""})
+    form.party.choices = [("", _("Ei puoluetta"))] + _party_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changed = candidates.update_candidate(
+                get_db(),
+                candidate_id,
+                {
+                    "first_name": form.first_name.data.strip(),
+                    "last_name": form.last_name.data.strip(),
+                    "number": form.number.data,
+                    "party_id": form.party.data or None,
+                    "profession": (form.profession.data or "").strip() or None,
+                },
+            )
+        except candidates.CandidateError as error:
+            form.number.errors.extend(error.problems)
+            status = 400
+        else:
+            flash(_("Ehdokkaan tiedot tallennettu.") if changed else _("Ei muutoksia."))
+            return redirect(
+                url_for("admin.candidate", election_id=election_id, candidate_id=candidate_id)
+            )
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "admin/candidate.html", election=election, person=person, form=form, button=ButtonForm()
+    ), status
+
+
+@bp.route("/vaalit/<election_id>/ehdokkaat/<int:candidate_id>/vetaytyminen", methods=["POST"])
+@role_required("admin")
+def withdraw(election_id: str, candidate_id: int):
+    """Withdraw the candidate from voters' view, or restore them (their answers stay either way)."""
+    person = _candidate(election_id, candidate_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    candidates.set_withdrawn(get_db(), candidate_id, not person["withdrawn"])
+    flash(_("Ehdokas palautettu.") if person["withdrawn"] else _("Ehdokas poistettu näkyvistä."))
+    return redirect(url_for("admin.candidate", election_id=election_id, candidate_id=candidate_id))
 
 
 @bp.route("/vaalit/<election_id>/kutsut", methods=["POST"])

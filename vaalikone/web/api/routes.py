@@ -380,7 +380,7 @@ def _open_data(election: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]
                       c.constituency_id, k.name_fi AS constituency, c.languages, c.elected
                FROM candidate c LEFT JOIN party p ON p.id = c.party_id
                JOIN constituency k ON k.id = c.constituency_id
-               WHERE c.election_id = ? ORDER BY c.constituency_id, c.number, c.id""",
+               WHERE c.election_id = ? AND NOT c.withdrawn ORDER BY c.constituency_id, c.number, c.id""",
             [election_id],
         )
     )

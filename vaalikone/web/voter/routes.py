@@ -252,6 +252,8 @@ def _candidate_cells(
     last: str,
     number: int | None,
     party: tuple | None,
+    elected: bool = False,
+    substitute: bool = False,
 ) -> Markup:
     person = {
         "id": cid,
@@ -259,6 +261,8 @@ def _candidate_cells(
         "last_name": last,
         "number": number,
         "party": dict(zip(_PARTY_FIELDS, party, strict=True)) if party else None,
+        "elected": elected,
+        "substitute": substitute,
     }
     return _rows_macro("candidate_cells")(person, candidate_path, checked)
 
@@ -338,6 +342,8 @@ def _table_rows(
             c["last_name"],
             c["number"],
             tuple(party[f] for f in _PARTY_FIELDS) if party else None,
+            bool(c.get("elected")),
+            bool(c.get("substitute")),
         )
         candidate_rows.append(
             f'<tr><td class="num rank">{int(c["rank"])}.</td>'
