@@ -19,7 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
     )
     config_module.configure(app, config)
-    from vaalikone import cli, requestmemo
+    from vaalikone import cli, mailer, requestmemo
     from vaalikone.web import accounts, database, errors, i18n, security, templating
 
     requestmemo.init_app(app)
@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     security.init_app(app)
     accounts.init_app(app)
+    mailer.init_app(app)
     add_blueprints(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -144,23 +144,46 @@ def create_admin_command(email: str, password: str) -> None:
 @click.option(
     "--county", "counties", multiple=True, help="Region: a county id (repeatable); none = national."
 )
+@click.option(
+    "--mail",
+    "mail_language",
+    type=click.Choice(["fi", "sv", "en"]),
+    help="Send the invitation by e-mail in this language (queued; send-mail delivers it) "
+    "instead of printing the link.",
+)
 def create_organisation_user_command(
     organisation_id: str,
     email: str,
     name: str | None,
     based_on: str | None,
     counties: tuple[str, ...],
+    mail_language: str | None,
 ) -> None:
-    """Create an organisation (if new) and a user for it; prints a single-use invitation link."""
-    from vaalikone.domain import accounts
+    """Create an organisation (if new) and a user for it, with a single-use invitation link."""
+    from vaalikone.domain import accounts, mail
 
+    days = int(current_app.config["INVITATION_DAYS"])
     with opened(database()) as db:
         try:
+            if mail_language:
+                mail.invite_organisation_user(
+                    db,
+                    organisation_id,
+                    email,
+                    _base_url(),
+                    days,
+                    mail_language,
+                    name=name,
+                    based_on=based_on,
+                    counties=counties,
+                )
+                click.echo(f"Invitation for {email} queued; send-mail delivers it.")
+                return
             token = accounts.create_organisation_user(
                 db,
                 organisation_id,
                 email,
-                days=int(current_app.config["INVITATION_DAYS"]),
+                days=days,
                 name=name,
                 based_on=based_on,
                 counties=counties,
@@ -168,6 +191,115 @@ def create_organisation_user_command(
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Invitation for {email}: /kutsu/{token}")
+
+
+def _base_url() -> str:
+    """The service's address for links in e-mail; commands cannot guess it from a request."""
+    base_url = current_app.config.get("BASE_URL")
+    if not base_url:
+        raise click.ClickException(
+            "Set BASE_URL (e.g. VAALIKONE_BASE_URL=https://vaalikone.example.fi): "
+            "e-mail links need the service's address."
+        )
+    return str(base_url)
+
+
+@command("invite")
+@click.argument("election_id")
+@click.option(
+    "--renew",
+    is_flag=True,
+    help="Also candidates whose earlier invitation still works (they get a new link; the old ends).",
+)
+def invite_command(election_id: str, renew: bool) -> None:
+    """Queue an e-mail invitation for every candidate with an address and no password (send-mail sends)."""
+    from vaalikone.domain import mail
+
+    base_url = _base_url()
+    with opened(database()) as db:
+        try:
+            result = mail.queue_candidate_invitations(
+                db,
+                election_id,
+                base_url,
+                int(current_app.config["INVITATION_DAYS"]),
+                renew=renew,
+            )
+        except mail.MailError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Queued {result['queued']} invitations.")
+    if result["already"]:
+        click.echo(
+            f"{result['already']} candidates hold a working invitation (--renew sends anew)."
+        )
+    for email in result["taken"]:
+        click.echo(f"Skipped {email}: the address belongs to another account.", err=True)
+
+
+@command("set-reminders")
+@click.argument("election_id")
+@click.argument("days", nargs=-1)
+def set_reminders_command(election_id: str, days: tuple[str, ...]) -> None:
+    """Set the days before the answer deadline when reminders go (e.g. 7 1; none: no reminders)."""
+    from vaalikone.domain import mail
+
+    with opened(database()) as db:
+        try:
+            schedule = mail.set_reminder_days(db, election_id, " ".join(days))
+        except mail.MailError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Reminders for {election_id}: {schedule or 'none'} days before the deadline.")
+
+
+@command("queue-reminders")
+def queue_reminders_command() -> None:
+    """Queue the reminders due now (send-mail does this too before it sends)."""
+    from vaalikone.domain import mail
+
+    with opened(database()) as db:
+        n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
+    click.echo(f"Queued {n} reminders.")
+
+
+@command("send-mail")
+@click.option("--limit", type=int, help="Stop after this many messages.")
+@click.option("--no-reminders", is_flag=True, help="Do not queue due reminders first.")
+def send_mail_command(limit: int | None, no_reminders: bool) -> None:
+    """Queue the reminders due now, then deliver the outbox through SMTP at MAIL_PER_MINUTE at most."""
+    import time
+
+    from vaalikone import mailer
+    from vaalikone.domain import mail
+
+    started = time.perf_counter()
+    with opened(database()) as db:
+        if not no_reminders:
+            n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
+            if n:
+                click.echo(f"Queued {n} reminders.")
+        done = mailer.deliver(current_app._get_current_object(), db, limit)  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Sent {done['sent']}, failed {done['failed']}, to retry {done['retry']}"
+        f" in {elapsed:.2f} s."
+    )
+    if done["uncertain"]:
+        click.echo(
+            f"{done['uncertain']} message(s) were left mid-send by an earlier run and are marked "
+            "uncertain: see the administrator's e-mail page.",
+            err=True,
+        )
+
+
+@command("mail-status")
+def mail_status_command() -> None:
+    """Messages per election: pending, sending, sent, failed, uncertain."""
+    from vaalikone.domain import outbox
+
+    with opened(database()) as db:
+        for row in outbox.counts(db):
+            counts = ", ".join(f"{status} {row[status]}" for status in outbox.STATUSES)
+            click.echo(f"{row['election_id'] or '(organisations)'}: {counts}")
 
 
 @command("set-elected")
@@ -246,6 +378,11 @@ COMMANDS = (
     import_candidates_command,
     create_admin_command,
     create_organisation_user_command,
+    invite_command,
+    set_reminders_command,
+    queue_reminders_command,
+    send_mail_command,
+    mail_status_command,
     set_elected_command,
     backup_command,
     translate_group,

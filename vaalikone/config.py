@@ -34,6 +34,26 @@ DEFAULTS: dict[str, Any] = {
     "RESULTS_PAGE_SIZE": 20,
     # Seconds a worker may serve voters a snapshot older than the latest saved answers (see snapshot.py).
     "SNAPSHOT_MAX_STALENESS": 5.0,
+    # The address people reach the service at, for links in e-mail (e.g. https://vaalikone.example.fi).
+    # Pages fall back to the request's own address; commands that queue e-mail need it set.
+    "BASE_URL": None,
+    # E-mail through SMTP (Flask-Mailman reads the MAIL_* settings; VAALIKONE_MAIL_SERVER etc.).
+    # Always SMTP, also under TESTING: tests talk to a real local SMTP server.
+    "MAIL_BACKEND": "smtp",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "vaalikone@localhost",
+    # Seconds one SMTP conversation may take; a message left 'sending' for twice this (plus a minute) is
+    # taken to belong to a sender that died (outbox.recover).
+    "MAIL_TIMEOUT": 30,
+    "MAIL_PER_MINUTE": 600,
+    "MAIL_MAX_ATTEMPTS": 5,
+    # A transient failure is tried again after this many seconds times the attempts so far.
+    "MAIL_RETRY_SECONDS": 300,
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from vaalikone.db import writing
+from vaalikone.domain.mail import queue_confirmation
 
 
 class DeadlinePassed(Exception):
@@ -29,8 +30,14 @@ def save_answers(
     candidate_id: int,
     answers: dict[str, dict[str, Any]],
     profile: dict[str, Any],
+    *,
+    base_url: str | None = None,
 ) -> None:
-    """Store the candidate's answers (statement id -> value and justifications) and profile fields."""
+    """Store the candidate's answers (statement id -> value and justifications) and profile fields.
+
+    With `base_url`, the first save also queues a short confirmation e-mail, in the same transaction:
+    the message exists exactly when the save does.
+    """
     with writing(db):
         election = next(
             db.query(
@@ -55,3 +62,5 @@ def save_answers(
             pk=("candidate_id", "question_id"),
         )
         db["candidate"].update(candidate_id, profile)
+        if base_url:
+            queue_confirmation(db, candidate_id, base_url)
