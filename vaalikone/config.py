@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "vaalikone@localhost",
-    # Seconds one SMTP conversation may take; a message left 'sending' for twice this (plus a minute) is
+    # Seconds one SMTP reply may take; a message left 'sending' for twice this is
     # taken to belong to a sender that died (outbox.recover).
     "MAIL_TIMEOUT": 30,
     "MAIL_PER_MINUTE": 600,

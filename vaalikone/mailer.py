@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
 
 def lease(app: Flask) -> timedelta:
     """How long a message may stay 'sending' before its sender is taken to have died."""
-    return timedelta(seconds=2 * float(app.config["MAIL_TIMEOUT"]) + 60)
+    return timedelta(seconds=2 * float(app.config["MAIL_TIMEOUT"]))
 
 
 def _reason(error: Exception) -> str:

@@ -18,6 +18,7 @@ from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.web.accounts import role_required
 from vaalikone.web.database import get_db
+from vaalikone.web.links import base_url
 
 bp = Blueprint("candidate", __name__, cli_group=None)
 MAX_JUSTIFICATION = 1000
@@ -87,7 +88,13 @@ def index():
         data, errors = _validate(rows, request.form)
         if not errors:
             try:
-                answers.save_answers(get_db(), person["id"], data["answers"], data["profile"])
+                answers.save_answers(
+                    get_db(),
+                    person["id"],
+                    data["answers"],
+                    data["profile"],
+                    base_url=base_url(),
+                )
             except answers.DeadlinePassed:
                 return _too_late(person, election, rows, form)
             flash(_("Tallennettu. Voit jatkaa myöhemmin."))
