@@ -341,10 +341,7 @@ def test_an_organisation_user_is_invited_by_email_from_the_command_line(mail_app
     assert result.exit_code == 0, result.output
     send_mail(mail_app)
     (arrival,) = smtp.recorder.arrivals
-    assert (
-        arrival.rcpt_tos == ["toimisto@testiliitto.fi"]
-        and "Testiliitto" in arrival.subject
-    )
+    assert arrival.rcpt_tos == ["toimisto@testiliitto.fi"] and "Testiliitto" in arrival.subject
     assert arrival.message["Content-Language"] == "sv"
     path = LINK.search(arrival.body).group(0).removeprefix("http://vaalikone.test")
     client = mail_app.test_client()

@@ -273,7 +273,11 @@ def send_mail_command(limit: int | None, no_reminders: bool) -> None:
 
     started = time.perf_counter()
     with opened(database()) as db:
-        if not no_reminders:
+        if no_reminders:
+            pass
+        elif not current_app.config.get("BASE_URL"):
+            click.echo("BASE_URL is not set: no reminders were queued.", err=True)
+        else:
             n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
             if n:
                 click.echo(f"Queued {n} reminders.")

@@ -67,6 +67,10 @@ def _deadline(election: dict[str, Any], lang: str) -> str:
     return format_datetime(moment, "short", tzinfo=HELSINKI, locale=lang)
 
 
+def _person(candidate: dict[str, Any]) -> str:
+    return f"{candidate['first_name']} {candidate['last_name']}"
+
+
 def _name(row: dict[str, Any], lang: str) -> str:
     return row.get(f"name_{lang}") or row["name_fi"]
 
@@ -83,7 +87,7 @@ def _candidate_invitation(
             "Linkki toimii kerran ja vanhenee %(days)d päivän kuluttua. "
             "Vastausten määräaika on %(deadline)s (Suomen aikaa).\n\n"
             "Jos et odottanut tätä viestiä, voit jättää sen huomiotta.\n",
-            name=f"{candidate['first_name']} {candidate['last_name']}",
+            name=_person(candidate),
             election=_name(election, lang),
             link=link,
             days=days,
@@ -365,7 +369,7 @@ def _queue_reminder(
         link = _invitation_link(base_url, create_invitation(db, candidate["user_id"], days))
     with language(lang):
         values = {
-            "name": f"{candidate['first_name']} {candidate['last_name']}",
+            "name": _person(candidate),
             "election": _name(election, lang),
             "deadline": _deadline(election, lang),
             "answered": candidate["answered"],
@@ -425,7 +429,7 @@ def queue_confirmation(db: sqlite_utils.Database, candidate_id: int, base_url: s
             "Hei %(name)s,\n\n"
             "vastauksesi Vaalikoneeseen vaaleissa %(election)s on tallennettu. "
             "Voit täydentää ja muuttaa niitä %(deadline)s asti (Suomen aikaa):\n\n%(link)s\n",
-            name=f"{candidate['first_name']} {candidate['last_name']}",
+            name=_person(candidate),
             election=_name(election, lang),
             deadline=_deadline(election, lang),
             link=base_url.rstrip("/") + LOGIN_PATH,
