@@ -6,6 +6,7 @@ deadline passed is refused, never committed late.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,8 +42,8 @@ def save_answers(
     with writing(db):
         election = next(
             db.query(
-                """SELECT e.answer_deadline FROM election e JOIN candidate c ON c.election_id = e.id
-                   WHERE c.id = ?""",
+                """SELECT e.answer_deadline, c.languages FROM election e
+                   JOIN candidate c ON c.election_id = e.id WHERE c.id = ?""",
                 [candidate_id],
             )
         )
@@ -61,6 +62,21 @@ def save_answers(
             ],
             pk=("candidate_id", "question_id"),
         )
+        if "languages" in profile:
+            profile = {
+                **profile,
+                "languages": keep_order(election["languages"], profile["languages"]),
+            }
         db["candidate"].update(candidate_id, profile)
         if base_url:
             queue_confirmation(db, candidate_id, base_url)
+
+
+def keep_order(stored: str, posted: str) -> str:
+    """The posted languages (JSON) in the stored order, new ones last.
+
+    The order is the candidate's preference (the official list's language first: e-mail goes in the first
+    of fi/sv); the form's checkboxes carry no order, so a save must not reorder them.
+    """
+    old, new = json.loads(stored or "[]"), json.loads(posted)
+    return json.dumps([x for x in old if x in new] + [x for x in new if x not in old])
