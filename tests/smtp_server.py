@@ -81,9 +81,9 @@ def free_port() -> int:
 class SMTPServer:
     """aiosmtpd's threaded controller on a free loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.recorder = Recorder()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> SMTPServer:

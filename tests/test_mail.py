@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.builders import login, make_candidate, make_election, make_user
+from tests.smtp_server import SMTPServer, free_port
 from vaalikone.db import connect
 from vaalikone.domain import mail, outbox
 
@@ -363,3 +364,24 @@ def test_queue_time_and_claim_time_are_utc_instants_that_sort_as_strings():
     early = outbox.stamp(datetime(2029, 1, 1, 9, 59, 59, 999999, tzinfo=UTC))
     late = outbox.stamp(datetime(2029, 1, 1, 10, 0, 0, 0, tzinfo=UTC))
     assert early < late and late.endswith(".000000+00:00")
+
+
+def test_an_unreachable_server_stops_the_run_and_uses_up_no_attempt(make_app):
+    port = free_port()  # the mail server is down: nothing listens there yet
+    app = make_app(
+        BASE_URL="http://vaalikone.test", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5
+    )
+    db = connect(app.config["DATABASE"])
+    make_election(db)
+    emails = candidates_without_accounts(db, 3)
+    app.test_cli_runner().invoke(args=["invite", "kunta-2029"])
+    for _ in range(6):  # a timer runs send-mail again and again meanwhile
+        result = app.test_cli_runner().invoke(args=["send-mail"])
+        assert result.exit_code == 1 and "cannot be reached" in result.output
+    rows = list(db.query("SELECT status, attempts FROM outbox"))
+    assert rows == [{"status": "pending", "attempts": 0}] * 3
+    with SMTPServer(port) as smtp:
+        app.config["MAIL_PER_MINUTE"] = 60000
+        send_mail(app)
+        assert sorted(a.rcpt_tos[0] for a in smtp.recorder.arrivals) == sorted(emails)
+    db.conn.close()

@@ -281,7 +281,13 @@ def send_mail_command(limit: int | None, no_reminders: bool) -> None:
             n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
             if n:
                 click.echo(f"Queued {n} reminders.")
-        done = mailer.deliver(current_app._get_current_object(), db, limit)  # type: ignore[attr-defined]
+        try:
+            done = mailer.deliver(current_app._get_current_object(), db, limit)  # type: ignore[attr-defined]
+        except mailer.Unreachable as error:
+            raise click.ClickException(
+                f"The SMTP server cannot be reached ({error}): nothing more was sent; "
+                "the next run goes on from here."
+            ) from None
     elapsed = time.perf_counter() - started
     click.echo(
         f"Sent {done['sent']}, failed {done['failed']}, to retry {done['retry']}"

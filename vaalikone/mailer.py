@@ -53,10 +53,16 @@ def _permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
+class Unreachable(Exception):
+    """The SMTP server could not be reached or refused us as a client: the run stops, nothing is used up."""
+
+
 def deliver(app: Flask, db: sqlite_utils.Database, limit: int | None = None) -> Counter[str]:
     """Send what is due in the outbox, keeping MAIL_PER_MINUTE; returns counts of what happened.
 
-    Stops when nothing is due (or after `limit` messages), so it suits a timer (cron, systemd).
+    Stops when nothing is due (or after `limit` messages), so it suits a timer (cron, systemd). Raises
+    Unreachable when no connection can be opened: the rest would fail alike, so the run ends at once,
+    the claimed message goes back untried, and the next run starts where this one stopped.
     """
     config = app.config
     done: Counter[str] = Counter()
@@ -74,6 +80,11 @@ def deliver(app: Flask, db: sqlite_utils.Database, limit: int | None = None) -> 
                 time.sleep(wait)
                 continue
             done["claimed"] += 1
+            try:
+                connection.open()
+            except (smtplib.SMTPException, OSError) as error:
+                outbox.release(db, row["id"], _reason(error))
+                raise Unreachable(_reason(error)) from error
             done[_send(app, db, connection, row)] += 1
     finally:
         _close(connection)
@@ -92,7 +103,6 @@ def _send(app: Flask, db: sqlite_utils.Database, connection: Any, row: dict[str,
         connection=connection,
     )
     try:
-        connection.open()
         connection.send_messages([message])
     except (smtplib.SMTPException, OSError) as error:
         if not isinstance(error, smtplib.SMTPRecipientsRefused):

@@ -6,13 +6,14 @@ pending -> sending -> sent, or -> failed (the server refused the address, or tra
 of attempts); a transient error puts it back to pending with a later `due_at`.
 
 The guarantee, exactly: a row is claimed (pending -> sending) in its own write transaction before it is
-handed to SMTP, and marked sent in another right after the server accepted it. A sender that dies in
-between leaves the row 'sending'; after the lease (longer than any SMTP conversation may take) the next
+handed to SMTP, and marked sent in another as soon as the server accepts it. A sender that dies in
+between leaves the row 'sending'; after the lease (longer than an SMTP conversation may take) the next
 run marks it 'uncertain' and does NOT send it again on its own, because the server may already have
-taken it. So no message is ever handed to SMTP twice by the machinery, and none is ever lost: an
-uncertain one is counted and listed for the administrator, who can send it again with the same
-Message-ID (a mail client, or the recipient, can then recognise the copy). One sender holds at most one
-message in flight, so a crash leaves at most one uncertain message per sender.
+taken it. The machinery sends a message again only when the server did not accept it: it answered 4xx,
+or the connection broke before its reply (see vaalikone/mailer.py for that one narrow case). So a crash
+never makes a duplicate and never loses a message: an uncertain one is counted and listed for the
+administrator, who can send it again with the same Message-ID (so the copy can be recognised). A sender
+holds one message in flight, so a crash leaves at most one uncertain message per sender.
 
 Tokens: only a SHA-256 of an invitation token is stored in `invitation`. The link itself exists only in
 the body of an unsent outbox row (pending, sending or uncertain); the moment the row is sent or fails,
@@ -166,6 +167,17 @@ def _finish(db: sqlite_utils.Database, outbox_id: int, status: str, reason: str 
         "UPDATE outbox SET status = ?, sent_at = ?, error = ?, body = ? WHERE id = ?",
         [status, stamp() if status == "sent" else None, reason, without_token(body), outbox_id],
     )
+
+
+def release(db: sqlite_utils.Database, outbox_id: int, reason: str) -> None:
+    """Give a claimed message back untried (the SMTP server could not be reached): the attempt does not
+    count, so a long outage never uses up a message's attempts."""
+    with writing(db):
+        db.execute(
+            """UPDATE outbox SET status = 'pending', attempts = attempts - 1, error = ?
+               WHERE id = ? AND status = 'sending'""",
+            [reason, outbox_id],
+        )
 
 
 def requeue(db: sqlite_utils.Database, outbox_id: int, body: str | None = None) -> None:
