@@ -293,7 +293,8 @@ def resend_failed(
 def set_reminder_days(db: sqlite_utils.Database, election_id: str, text: str) -> list[int]:
     """Store the election's reminder schedule from text like "7, 1" (days before the deadline)."""
     parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
-    if not all(p.isdigit() and 1 <= int(p) <= 90 for p in parts):
+    # isdigit() would take "²" too; only ASCII digits are a number of days.
+    if not all(re.fullmatch(r"[0-9]{1,2}", p) and 1 <= int(p) <= 90 for p in parts):
         raise MailError(
             _("Anna muistutuspäivät kokonaislukuina 1–90 pilkulla erotettuina, esimerkiksi 7, 1.")
         )
