@@ -332,7 +332,7 @@ def set_elected_command(election_id: str, path: str) -> None:
 @command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path) -> None:
-    """Copy the database while the service runs (SQLite online backup): readers and writers go on."""
+    """Copy the database while the service runs: readers and writers are not stopped."""
     if target.exists():
         raise click.ClickException(f"{target} exists: choose a new file, nothing was overwritten.")
     target.parent.mkdir(parents=True, exist_ok=True)

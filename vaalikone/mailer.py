@@ -20,15 +20,10 @@ from typing import Any
 
 import sqlite_utils
 from flask import Flask
-from flask_mailman import EmailMessage, Mail
+from flask_mailman import EmailMessage
 
 from vaalikone.domain import outbox
-
-mail = Mail()
-
-
-def init_app(app: Flask) -> None:
-    mail.init_app(app)
+from vaalikone.extensions import mail
 
 
 def lease(app: Flask) -> timedelta:
