@@ -141,6 +141,31 @@ def render_invitation(
     return lang, *_organisation_invitation(organisation, link, days, lang)
 
 
+def _queue(
+    db: sqlite_utils.Database,
+    kind: str,
+    user: tuple[int, str],
+    lang: str,
+    texts: tuple[str, str],
+    base_url: str,
+    election_id: str | None,
+    dedupe_key: str | None = None,
+) -> int | None:
+    """Queue (subject, body) for the user (id, address), in the caller's transaction."""
+    return outbox.queue(
+        db,
+        kind=kind,
+        recipient=user[1],
+        language=lang,
+        subject=texts[0],
+        body=texts[1],
+        domain=message_domain(base_url),
+        election_id=election_id,
+        user_id=user[0],
+        dedupe_key=dedupe_key,
+    )
+
+
 def _row(db: sqlite_utils.Database, table: str, key: Any) -> dict[str, Any]:
     return next(db.query(f"SELECT * FROM {table} WHERE id = ?", [key]))
 
@@ -157,16 +182,8 @@ def _queue_invitation(
     transaction."""
     token = create_invitation(db, user["id"], days)
     lang, subject, body = render_invitation(db, user, token, base_url, days, lang)
-    return outbox.queue(
-        db,
-        kind="invitation",
-        recipient=user["email"],
-        language=lang,
-        subject=subject,
-        body=body,
-        domain=message_domain(base_url),
-        election_id=election_id,
-        user_id=user["id"],
+    return _queue(
+        db, "invitation", (user["id"], user["email"]), lang, (subject, body), base_url, election_id
     )
 
 
@@ -394,17 +411,15 @@ def _queue_reminder(
                 "\n\n%(link)s\n",
                 **values,
             )
-    found = outbox.queue(
+    found = _queue(
         db,
-        kind="reminder",
-        recipient=candidate["user_email"],
-        language=lang,
-        subject=subject,
-        body=body,
-        domain=message_domain(base_url),
-        election_id=election["id"],
-        user_id=candidate["user_id"],
-        dedupe_key=f"reminder:{election['id']}:{day}:{candidate['id']}",
+        "reminder",
+        (candidate["user_id"], candidate["user_email"]),
+        lang,
+        (subject, body),
+        base_url,
+        election["id"],
+        f"reminder:{election['id']}:{day}:{candidate['id']}",
     )
     return 1 if found else 0
 
@@ -435,15 +450,13 @@ def queue_confirmation(db: sqlite_utils.Database, candidate_id: int, base_url: s
             deadline=_deadline(election, lang),
             link=base_url.rstrip("/") + LOGIN_PATH,
         )
-    return outbox.queue(
+    return _queue(
         db,
-        kind="confirmation",
-        recipient=candidate["user_email"],
-        language=lang,
-        subject=subject,
-        body=body,
-        domain=message_domain(base_url),
-        election_id=election["id"],
-        user_id=candidate["user_id"],
-        dedupe_key=f"confirmation:{candidate_id}",
+        "confirmation",
+        (candidate["user_id"], candidate["user_email"]),
+        lang,
+        (subject, body),
+        base_url,
+        election["id"],
+        f"confirmation:{candidate_id}",
     )
