@@ -385,3 +385,29 @@ def test_an_unreachable_server_stops_the_run_and_uses_up_no_attempt(make_app):
         send_mail(app)
         assert sorted(a.rcpt_tos[0] for a in smtp.recorder.arrivals) == sorted(emails)
     db.conn.close()
+
+
+def test_invitations_and_reminders_are_queued_in_batches_that_together_reach_everyone(
+    mail_app, smtp, monkeypatch
+):
+    monkeypatch.setattr(mail, "BATCH", 2)  # five candidates: three transactions each
+    db = connect(mail_app.config["DATABASE"])
+    make_election(db, deadline_days=3)
+    emails = candidates_without_accounts(db, 5)
+    result = mail.queue_candidate_invitations(db, "kunta-2029", "http://vaalikone.test", 14)
+    assert result == {"queued": 5, "already": 0, "taken": []}
+    send_mail(mail_app)
+    mail.set_reminder_days(db, "kunta-2029", "7")
+    assert mail.queue_reminders(db, "http://vaalikone.test", 14) == 5
+    assert mail.queue_reminders(db, "http://vaalikone.test", 14) == 0
+    send_mail(mail_app)
+    assert sorted(a.rcpt_tos[0] for a in smtp.recorder.arrivals) == sorted(emails * 2)
+    # The reminder's fresh link ended the invitation's: each candidate holds exactly one working link.
+    for email in emails:
+        links = [LINK.search(a.body).group(0) for a in smtp.recorder.to(email)]
+        works = [
+            mail_app.test_client().get(link.removeprefix("http://vaalikone.test")).status_code
+            for link in links
+        ]
+        assert works == [404, 200], (email, works)
+    db.conn.close()

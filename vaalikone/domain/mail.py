@@ -5,7 +5,8 @@
 - A reminder, N days before an election's answer deadline (the election's `reminder_days`), to each
   candidate who still has unanswered statements. Only the latest due day of the schedule is sent, so a
   late first run does not send a week's reminders at once. A candidate without a password gets a fresh
-  invitation link in it instead of the log-in link.
+  invitation link in it instead of the log-in link (a new link ends the older one, and an invitation
+  still unsent is dropped: its link would no longer work, and the reminder carries one that does).
 - A confirmation after a candidate's first save, queued in the save's own transaction.
 
 Links are absolute: `base_url` is the address voters and candidates use (setting BASE_URL). The paths
@@ -40,6 +41,8 @@ INVITATION_PATH = "/kutsu/"
 LOGIN_PATH = "/kirjaudu"
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CANDIDATE_LANGUAGES = ("fi", "sv")
+# Candidates queued per write transaction (see queue_candidate_invitations).
+BATCH = 500
 
 
 class MailError(ValueError):
@@ -198,45 +201,53 @@ def queue_candidate_invitations(
     Returns {"queued": n, "already": n, "taken": [addresses]}.
     """
     queued, already, taken = 0, 0, []
-    with writing(db):
-        if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
-            raise MailError(_("Vaaleja ei löytynyt."))
-        rows = list(
-            db.query(
-                """SELECT c.id AS candidate_id, c.email AS candidate_email, u.id, u.email, u.role,
-                       u.password_hash
-                   FROM candidate c LEFT JOIN user u ON u.candidate_id = c.id
-                   WHERE c.election_id = ? AND coalesce(u.email, c.email) IS NOT NULL
-                       AND u.password_hash IS NULL
-                   ORDER BY c.id""",
-                [election_id],
-            )
-        )
-        for row in rows:
-            if row["id"] is None:
-                email = row["candidate_email"].strip().lower()
-                if db.execute("SELECT 1 FROM user WHERE email = ?", [email]).fetchone():
-                    taken.append(email)
-                    continue
-                row["id"] = (
-                    db["user"]
-                    .insert(
-                        {
-                            "email": email,
-                            "role": "candidate",
-                            "candidate_id": row["candidate_id"],
-                            "active": 1,
-                            "created_at": now(),
-                        }
-                    )
-                    .last_pk
+    if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
+        raise MailError(_("Vaaleja ei löytynyt."))
+    last = 0
+    while True:
+        # A batch per transaction: candidates saving meanwhile wait for the write lock a moment, never
+        # for a whole national list. Each invitation commits with its message, so a run cut short is
+        # simply run again (the invited are skipped).
+        with writing(db):
+            rows = list(
+                db.query(
+                    """SELECT c.id AS candidate_id, c.email AS candidate_email, u.id, u.email, u.role,
+                           u.password_hash
+                       FROM candidate c LEFT JOIN user u ON u.candidate_id = c.id
+                       WHERE c.election_id = ? AND c.id > ? AND coalesce(u.email, c.email) IS NOT NULL
+                           AND u.password_hash IS NULL
+                       ORDER BY c.id LIMIT ?""",
+                    [election_id, last, BATCH],
                 )
-                row.update(email=email, role="candidate")
-            elif not renew and _has_live_invitation(db, row["id"]):
-                already += 1
-                continue
-            _queue_invitation(db, row, base_url, days, election_id)
-            queued += 1
+            )
+            if not rows:
+                break
+            last = rows[-1]["candidate_id"]
+            for row in rows:
+                if row["id"] is None:
+                    email = row["candidate_email"].strip().lower()
+                    if db.execute("SELECT 1 FROM user WHERE email = ?", [email]).fetchone():
+                        taken.append(email)
+                        continue
+                    row["id"] = (
+                        db["user"]
+                        .insert(
+                            {
+                                "email": email,
+                                "role": "candidate",
+                                "candidate_id": row["candidate_id"],
+                                "active": 1,
+                                "created_at": now(),
+                            }
+                        )
+                        .last_pk
+                    )
+                    row.update(email=email, role="candidate")
+                elif not renew and _has_live_invitation(db, row["id"]):
+                    already += 1
+                    continue
+                _queue_invitation(db, row, base_url, days, election_id)
+                queued += 1
     return {"queued": queued, "already": already, "taken": taken}
 
 
@@ -349,9 +360,13 @@ def queue_reminders(
         day = _due_day(election, at)
         if day is None:
             continue
-        with writing(db):
-            for row in _unfinished(db, election["id"], day):
-                queued += _queue_reminder(db, election, day, row, base_url, days)
+        while True:  # in batches, as invitations are: _unfinished skips those already reminded
+            with writing(db):
+                rows = list(_unfinished(db, election["id"], day))
+                for row in rows:
+                    queued += _queue_reminder(db, election, day, row, base_url, days)
+            if len(rows) < BATCH:
+                break
     return queued
 
 
@@ -367,8 +382,8 @@ def _unfinished(db: sqlite_utils.Database, election_id: str, day: int) -> Iterat
                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'reminder:' || ? || ':' || c.id)
                AND (SELECT count(*) FROM answer a WHERE a.candidate_id = c.id AND a.value IS NOT NULL)
                    < (SELECT count(*) FROM election_question q WHERE q.election_id = c.election_id)
-           ORDER BY c.id""",
-        [election_id, f"{election_id}:{day}"],
+           ORDER BY c.id LIMIT ?""",
+        [election_id, f"{election_id}:{day}", BATCH],
     )
 
 
