@@ -60,7 +60,7 @@ def test_invitations_arrive_in_each_candidates_language_with_a_link_that_works_o
     runner = mail_app.test_cli_runner()
     result = runner.invoke(args=["invite", "kunta-2029"])
     assert result.exit_code == 0, result.output
-    assert "Queued 3 invitations." in result.output
+    assert "3 invitations were queued." in result.output
     assert smtp.recorder.arrivals == [], "queued, not sent"
     send_mail(mail_app)
 
@@ -94,7 +94,7 @@ def test_invitations_arrive_in_each_candidates_language_with_a_link_that_works_o
 
     # Running invite again reaches nobody new: every invitation still works.
     result = runner.invoke(args=["invite", "kunta-2029"])
-    assert "Queued 0 invitations." in result.output
+    assert "0 invitations were queued." in result.output
     db.conn.close()
 
 

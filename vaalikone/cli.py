@@ -20,7 +20,8 @@ from flask.cli import with_appcontext
 
 from vaalikone import catalogs
 from vaalikone.db import opened
-from vaalikone.i18n import language, terminal_language
+from vaalikone.i18n import gettext as _
+from vaalikone.i18n import language, ngettext, terminal_language
 
 
 def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
@@ -37,11 +38,23 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
     return decorator
 
 
-def fail_with_problems(problems: list[str], what: str = "nothing was imported") -> None:
+def fail_with_problems(problems: list[str], changed: bool = False) -> None:
     """Print every problem ("row N, column X: ...") and stop with a non-zero exit: nothing was written."""
     for problem in problems:
         click.echo(problem, err=True)
-    raise click.ClickException(f"{len(problems)} problem(s): {what}.")
+    if changed:
+        raise click.ClickException(
+            ngettext(
+                "%(num)d ongelma: mitään ei muutettu.",
+                "%(num)d ongelmaa: mitään ei muutettu.",
+                len(problems),
+            )
+        )
+    raise click.ClickException(
+        ngettext(
+            "%(num)d ongelma: mitään ei tuotu.", "%(num)d ongelmaa: mitään ei tuotu.", len(problems)
+        )
+    )
 
 
 def database() -> str:
@@ -54,7 +67,7 @@ def init_db_command() -> None:
     from vaalikone.web.database import init_db
 
     init_db(current_app)
-    click.echo(f"Database ready: {database()}")
+    click.echo(_("Tietokanta on valmis: %(path)s", path=database()))
 
 
 @command("demo")
@@ -65,12 +78,17 @@ def demo_command(if_empty: bool) -> None:
 
     with opened(database()) as db:
         if if_empty and demo.is_loaded(db):
-            click.echo("Demo data already loaded.")
+            click.echo(_("Esittelyaineisto on jo ladattu."))
             return
         counts = demo.load_demo(db)
     for election_id, n in counts.items():
-        click.echo(f"{election_id}: {n} candidates")
-    click.echo(f"Demo accounts use the password '{demo.DEMO_PASSWORD}' (see README).")
+        click.echo(_("%(election)s: %(n)d ehdokasta", election=election_id, n=n))
+    click.echo(
+        _(
+            "Esittelytilien salasana on %(password)s (katso README).",
+            password=repr(demo.DEMO_PASSWORD),
+        )
+    )
 
 
 @command("import-yle")
@@ -98,9 +116,7 @@ def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
         written = yle.write(db, data)
     for key, value in data.summary().items():
         click.echo(f"{key}: {value}")
-    click.echo(
-        "Imported." if written else "Already imported from identical files: nothing changed."
-    )
+    click.echo(_("Tuotu.") if written else _("Tuotu jo samoista tiedostoista: mitään ei muutettu."))
 
 
 @command("import-candidates")
@@ -113,12 +129,13 @@ def import_candidates_command(election_id: str, path: str) -> None:
 
     with opened(database()) as db:
         if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
-            raise click.ClickException(f"Unknown election {election_id}.")
+            raise click.ClickException(_("Tuntemattomat vaalit %(id)s.", id=election_id))
         with open(path, "rb") as f:
             parsed = candidate_import.parse(db, f.read(), election_id)
         if parsed.problems:
             fail_with_problems(parsed.problems)
-        click.echo(f"Imported {candidate_import.write(db, parsed, now())} candidates.")
+        count = candidate_import.write(db, parsed, now())
+        click.echo(_("Tuotu %(n)d ehdokasta.", n=count))
 
 
 @command("create-admin")
@@ -133,7 +150,7 @@ def create_admin_command(email: str, password: str) -> None:
             accounts.create_admin(db, email, password)
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Administrator {email} ready.")
+    click.echo(_("Ylläpitäjä %(email)s on valmis.", email=email))
 
 
 @command("create-organisation-user")
@@ -177,7 +194,12 @@ def create_organisation_user_command(
                     based_on=based_on,
                     counties=counties,
                 )
-                click.echo(f"Invitation for {email} queued; send-mail delivers it.")
+                click.echo(
+                    _(
+                        "Kutsu osoitteelle %(email)s on jonossa; send-mail lähettää sen.",
+                        email=email,
+                    )
+                )
                 return
             token = accounts.create_organisation_user(
                 db,
@@ -190,7 +212,8 @@ def create_organisation_user_command(
             )
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Invitation for {email}: /kutsu/{token}")
+    link = "/kutsu/" + token
+    click.echo(_("Kutsu osoitteelle %(email)s: %(link)s", email=email, link=link))
 
 
 def _base_url() -> str:
@@ -198,8 +221,10 @@ def _base_url() -> str:
     base_url = current_app.config.get("BASE_URL")
     if not base_url:
         raise click.ClickException(
-            "Set BASE_URL (e.g. VAALIKONE_BASE_URL=https://vaalikone.example.fi): "
-            "e-mail links need the service's address."
+            _(
+                "Aseta BASE_URL (esimerkiksi VAALIKONE_BASE_URL=https://vaalikone.example.fi): "
+                "sähköpostien linkit tarvitsevat palvelun osoitteen."
+            )
         )
     return str(base_url)
 
@@ -227,13 +252,19 @@ def invite_command(election_id: str, renew: bool) -> None:
             )
         except mail.MailError as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Queued {result['queued']} invitations.")
+    click.echo(_("Jonoon lisättiin %(n)d kutsua.", n=result["queued"]))
     if result["already"]:
         click.echo(
-            f"{result['already']} candidates hold a working invitation (--renew sends anew)."
+            _(
+                "%(n)d ehdokkaalla on jo voimassa oleva kutsu (--renew lähettää uuden).",
+                n=result["already"],
+            )
         )
     for email in result["taken"]:
-        click.echo(f"Skipped {email}: the address belongs to another account.", err=True)
+        click.echo(
+            _("Osoitetta %(email)s ei käytetty: se kuuluu jo toiselle käyttäjälle.", email=email),
+            err=True,
+        )
 
 
 @command("set-reminders")
@@ -248,7 +279,16 @@ def set_reminders_command(election_id: str, days: tuple[str, ...]) -> None:
             schedule = mail.set_reminder_days(db, election_id, " ".join(days))
         except mail.MailError as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Reminders for {election_id}: {schedule or 'none'} days before the deadline.")
+    if schedule:
+        click.echo(
+            _(
+                "Muistutukset vaaleissa %(election)s: %(days)s päivää ennen määräaikaa.",
+                election=election_id,
+                days=", ".join(str(n) for n in schedule),
+            )
+        )
+    else:
+        click.echo(_("Vaaleissa %(election)s ei ole muistutuksia.", election=election_id))
 
 
 @command("queue-reminders")
@@ -258,7 +298,7 @@ def queue_reminders_command() -> None:
 
     with opened(database()) as db:
         n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
-    click.echo(f"Queued {n} reminders.")
+    click.echo(_("Jonoon lisättiin %(n)d muistutusta.", n=n))
 
 
 @command("send-mail")
@@ -276,27 +316,39 @@ def send_mail_command(limit: int | None, no_reminders: bool) -> None:
         if no_reminders:
             pass
         elif not current_app.config.get("BASE_URL"):
-            click.echo("BASE_URL is not set: no reminders were queued.", err=True)
+            click.echo(_("BASE_URL puuttuu: muistutuksia ei lisätty jonoon."), err=True)
         else:
             n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
             if n:
-                click.echo(f"Queued {n} reminders.")
+                click.echo(_("Jonoon lisättiin %(n)d muistutusta.", n=n))
         try:
             done = mailer.deliver(current_app._get_current_object(), db, limit)  # type: ignore[attr-defined]
         except mailer.Unreachable as error:
             raise click.ClickException(
-                f"The SMTP server cannot be reached ({error}): nothing more was sent; "
-                "the next run goes on from here."
+                _(
+                    "SMTP-palvelimeen ei saada yhteyttä (%(reason)s): enempää ei lähetetty; "
+                    "seuraava ajo jatkaa tästä.",
+                    reason=str(error),
+                )
             ) from None
-    elapsed = time.perf_counter() - started
+    seconds = f"{time.perf_counter() - started:.2f}"
     click.echo(
-        f"Sent {done['sent']}, failed {done['failed']}, to retry {done['retry']}"
-        f" in {elapsed:.2f} s."
+        _(
+            "Lähetetty %(sent)d, epäonnistui %(failed)d, yritetään uudelleen %(retry)d; "
+            "aikaa kului %(seconds)s s.",
+            sent=done["sent"],
+            failed=done["failed"],
+            retry=done["retry"],
+            seconds=seconds,
+        )
     )
     if done["uncertain"]:
         click.echo(
-            f"{done['uncertain']} message(s) were left mid-send by an earlier run and are marked "
-            "uncertain: see the administrator's e-mail page.",
+            _(
+                "%(n)d viestiä jäi kesken aiemmalta ajolta ja on merkitty epävarmaksi: "
+                "katso ylläpidon sähköpostisivu.",
+                n=done["uncertain"],
+            ),
             err=True,
         )
 
@@ -308,8 +360,14 @@ def mail_status_command() -> None:
 
     with opened(database()) as db:
         for row in outbox.counts(db):
-            counts = ", ".join(f"{status} {row[status]}" for status in outbox.STATUSES)
-            click.echo(f"{row['election_id'] or '(organisations)'}: {counts}")
+            click.echo(
+                _(
+                    "%(election)s: jonossa %(pending)d, lähetys kesken %(sending)d, lähetetty "
+                    "%(sent)d, epäonnistunut %(failed)d, epävarma %(uncertain)d",
+                    election=row["election_id"] or _("(järjestöt)"),
+                    **{status: row[status] for status in outbox.STATUSES},
+                )
+            )
 
 
 @command("set-elected")
@@ -324,9 +382,9 @@ def set_elected_command(election_id: str, path: str) -> None:
     with opened(database()) as db:
         updates, problems = elections.parse_elected(db, election_id, text)
         if problems:
-            fail_with_problems(problems, "nothing was changed")
+            fail_with_problems(problems, changed=True)
         elections.set_elected(db, updates)
-    click.echo(f"Updated {len(updates)} candidates.")
+    click.echo(_("Päivitettiin %(n)d ehdokasta.", n=len(updates)))
 
 
 @command("backup")
@@ -334,7 +392,12 @@ def set_elected_command(election_id: str, path: str) -> None:
 def backup_command(target: Path) -> None:
     """Copy the database while the service runs: readers and writers are not stopped."""
     if target.exists():
-        raise click.ClickException(f"{target} exists: choose a new file, nothing was overwritten.")
+        raise click.ClickException(
+            _(
+                "%(path)s on jo olemassa: valitse uusi tiedosto. Mitään ei korvattu.",
+                path=str(target),
+            )
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(database(), timeout=30)
     destination = sqlite3.connect(target)
@@ -349,8 +412,10 @@ def backup_command(target: Path) -> None:
     finally:
         check.close()
     if result != "ok":
-        raise click.ClickException(f"The copy failed its integrity check: {result}")
-    click.echo(f"Backed up to {target}")
+        raise click.ClickException(
+            _("Kopio ei läpäissyt eheystarkistusta: %(result)s", result=result)
+        )
+    click.echo(_("Varmuuskopio: %(path)s", path=str(target)))
 
 
 @click.group("translate")
@@ -378,7 +443,8 @@ def translate_check() -> None:
         click.echo(line, err=True)
     if problems:
         sys.exit(1)
-    click.echo("All catalogs complete.")
+    with language(terminal_language()):
+        click.echo(_("Kaikki käännösluettelot ovat valmiita."))
 
 
 COMMANDS = (
