@@ -230,4 +230,7 @@ def problems(
 
 
 def get(db: sqlite_utils.Database, outbox_id: int) -> dict[str, Any] | None:
+    """The message, or None; an id beyond SQLite's integers (2**63 - 1) is no message, not an overflow."""
+    if not 0 < outbox_id < 2**63:
+        return None
     return next(db.query("SELECT * FROM outbox WHERE id = ?", [outbox_id]), None)

@@ -206,8 +206,7 @@ def reminders(election_id: str):
     return redirect(url_for("admin.election_mail", election_id=election_id))
 
 
-# SQLite integers end at 2**63 - 1; a larger id is no row, not an overflow.
-@bp.route("/sahkoposti/<int(max=9223372036854775807):outbox_id>/uudelleen", methods=["POST"])
+@bp.route("/sahkoposti/<int:outbox_id>/uudelleen", methods=["POST"])
 @role_required("admin")
 def resend(outbox_id: int):
     """Send a failed or uncertain message again (with the same Message-ID)."""
