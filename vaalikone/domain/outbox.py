@@ -33,7 +33,6 @@ import sqlite_utils
 from vaalikone.db import writing
 
 STATUSES = ("pending", "sending", "sent", "failed", "uncertain")
-KINDS = ("invitation", "reminder", "confirmation")
 # What the link of an invitation looks like in a body; cut out once the row is no longer unsent.
 TOKEN_IN_LINK = re.compile(r"(/kutsu/)[A-Za-z0-9_-]+")
 WINDOW = timedelta(minutes=1)
