@@ -256,6 +256,19 @@ def m006_fresh_by_construction(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m190_plain_language(db: sqlite_utils.Database) -> None:
+    """Plain-language texts (selkokieli, lättläst, plain English) beside the standard ones.
+
+    NULL where there is none (imported elections): pages then say so and show the standard text. A changed
+    plain text is an update of `question`, which m006's trigger already turns into a new data_version.
+    """
+    for lang in ("fi", "sv", "en"):
+        db.execute(f"ALTER TABLE question ADD COLUMN plain_{lang} TEXT")
+        db.execute(f"ALTER TABLE question ADD COLUMN plain_explainer_{lang} TEXT")
+        db.execute(f"ALTER TABLE theme ADD COLUMN plain_{lang} TEXT")
+
+
+@migrations()
 def m175_outbox(db: sqlite_utils.Database) -> None:
     """The durable outbox of e-mail (see vaalikone/domain/outbox.py) and each election's reminder schedule.
 
