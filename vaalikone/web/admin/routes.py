@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
-from vaalikone.domain import accounts, elections, mail, outbox
+from vaalikone.domain import accounts, elections, feedback, mail, outbox
 from vaalikone.i18n import gettext as _
 from vaalikone.importers import candidates as candidate_import
 from vaalikone.web.accounts import role_required
@@ -290,3 +290,16 @@ def organisations():
         problems=outbox.problems(db, None),
         button=ButtonForm(),
     ), status
+
+
+@bp.route("/palaute")
+@role_required("admin")
+def accessibility_feedback():
+    """Feedback sent through the accessibility statement, newest first; expired messages are purged first."""
+    db = get_db()
+    feedback.purge(db, int(current_app.config["FEEDBACK_RETENTION_DAYS"]))
+    return render_template(
+        "admin/feedback.html",
+        messages=feedback.messages(db),
+        retention_days=int(current_app.config["FEEDBACK_RETENTION_DAYS"]),
+    )
