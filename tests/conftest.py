@@ -71,6 +71,28 @@ def db(app: Flask):
     database.conn.close()
 
 
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback that keeps what arrives (tests/smtp_server.py)."""
+    from tests.smtp_server import SMTPServer
+
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(make_app: Callable[..., Flask], smtp) -> Flask:
+    """An app that sends e-mail to the test SMTP server, with links to http://vaalikone.test."""
+    return make_app(
+        WTF_CSRF_ENABLED=False,
+        BASE_URL="http://vaalikone.test",
+        MAIL_DEFAULT_SENDER="Vaalikone <vaalikone@vaalikone.test>",
+        MAIL_RETRY_SECONDS=0,
+        MAIL_PER_MINUTE=60000,
+        **smtp.config,
+    )
+
+
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo elections loaded once per test session; tests get their own copy."""

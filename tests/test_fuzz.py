@@ -317,3 +317,35 @@ def test_organisation_forms_and_reports(roles_app, fields, election, fmt, args):
         page = response.get_data(as_text=True)
         assert "Vaaleja ei löytynyt" in page or "Sivua ei löytynyt" in page
     refused_or_done(roles_app, before, response)
+
+
+@SETTINGS
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["organisation_id", "name", "based_on", "email", "language"]),
+        NASTY,
+        max_size=5,
+    ),
+    days=NASTY,
+    election=NASTY,
+    outbox_id=st.integers(min_value=-5, max_value=2**70),
+)
+def test_administrator_mail_and_organisation_forms(roles_app, fields, days, election, outbox_id):
+    """A refused organisation invitation, reminder schedule or resend changes nothing; a queued one is
+    all or nothing."""
+    client = roles_app.test_client()
+    login(client, "admin@example.fi")
+    before = fingerprint(roles_app.config["DATABASE"])
+    response = client.post("/yllapito/jarjestot", data=fields)
+    assert response.status_code in (302, 400), response.status_code
+    refused_or_done(roles_app, before, response)
+    before = fingerprint(roles_app.config["DATABASE"])
+    for path in (f"/yllapito/vaalit/{segment(election)}", "/yllapito/vaalit/kunta-2029"):
+        assert client.get(f"{path}/sahkoposti").status_code in (200, 404, 405)
+        response = client.post(f"{path}/muistutukset", data={"days": days})
+        assert response.status_code in (302, 308, 400, 404, 405), response.status_code
+        refused_or_done(roles_app, before, response)
+        before = fingerprint(roles_app.config["DATABASE"])
+    response = client.post(f"/yllapito/sahkoposti/{outbox_id}/uudelleen")
+    assert response.status_code in (302, 404), response.status_code
+    refused_or_done(roles_app, before, response, done=())

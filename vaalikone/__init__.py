@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     security.init_app(app)
     accounts.init_app(app)
+    extensions.mail.init_app(app)
     add_blueprints(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -251,23 +251,51 @@ def deactivate_user_command(email: str, activate: bool) -> None:
 @click.option(
     "--county", "counties", multiple=True, help="Region: a county id (repeatable); none = national."
 )
+@click.option(
+    "--mail",
+    "mail_language",
+    type=click.Choice(["fi", "sv", "en"]),
+    help="Send the invitation by e-mail in this language (queued; send-mail delivers it) "
+    "instead of printing the link.",
+)
 def create_organisation_user_command(
     organisation_id: str,
     email: str,
     name: str | None,
     based_on: str | None,
     counties: tuple[str, ...],
+    mail_language: str | None,
 ) -> None:
-    """Create an organisation (if new) and a user for it; prints a single-use invitation link."""
-    from vaalikone.domain import accounts
+    """Create an organisation (if new) and a user for it, with a single-use invitation link."""
+    from vaalikone.domain import accounts, mail
 
+    days = int(current_app.config["INVITATION_DAYS"])
     with opened(database()) as db:
         try:
+            if mail_language:
+                mail.invite_organisation_user(
+                    db,
+                    organisation_id,
+                    email,
+                    _base_url(),
+                    days,
+                    mail_language,
+                    name=name,
+                    based_on=based_on,
+                    counties=counties,
+                )
+                click.echo(
+                    _(
+                        "Kutsu osoitteelle %(email)s on jonossa; send-mail lähettää sen.",
+                        email=email,
+                    )
+                )
+                return
             token = accounts.create_organisation_user(
                 db,
                 organisation_id,
                 email,
-                days=int(current_app.config["INVITATION_DAYS"]),
+                days=days,
                 name=name,
                 based_on=based_on,
                 counties=counties,
@@ -276,6 +304,160 @@ def create_organisation_user_command(
             raise click.ClickException(str(error)) from None
     link = "/kutsu/" + token
     click.echo(_("Kutsu osoitteelle %(email)s: %(link)s", email=email, link=link))
+
+
+def _base_url() -> str:
+    """The service's address for links in e-mail; commands cannot guess it from a request."""
+    base_url = current_app.config.get("BASE_URL")
+    if not base_url:
+        raise click.ClickException(
+            _(
+                "Aseta BASE_URL (esimerkiksi VAALIKONE_BASE_URL=https://vaalikone.example.fi): "
+                "sähköpostien linkit tarvitsevat palvelun osoitteen."
+            )
+        )
+    return str(base_url)
+
+
+@command("invite")
+@click.argument("election_id")
+@click.option(
+    "--renew",
+    is_flag=True,
+    help="Also candidates whose earlier invitation still works (they get a new link; the old ends).",
+)
+def invite_command(election_id: str, renew: bool) -> None:
+    """Queue an e-mail invitation for every candidate with an address and no password (send-mail sends)."""
+    from vaalikone.domain import mail
+
+    base_url = _base_url()
+    with opened(database()) as db:
+        try:
+            result = mail.queue_candidate_invitations(
+                db,
+                election_id,
+                base_url,
+                int(current_app.config["INVITATION_DAYS"]),
+                renew=renew,
+            )
+        except mail.MailError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(_("Jonoon lisättiin %(n)d kutsua.", n=result["queued"]))
+    if result["already"]:
+        click.echo(
+            _(
+                "%(n)d ehdokkaalla on jo voimassa oleva kutsu (--renew lähettää uuden).",
+                n=result["already"],
+            )
+        )
+    for email in result["taken"]:
+        click.echo(
+            _("Osoitetta %(email)s ei käytetty: se kuuluu jo toiselle käyttäjälle.", email=email),
+            err=True,
+        )
+
+
+@command("set-reminders")
+@click.argument("election_id")
+@click.argument("days", nargs=-1)
+def set_reminders_command(election_id: str, days: tuple[str, ...]) -> None:
+    """Set the days before the answer deadline when reminders go (e.g. 7 1; none: no reminders)."""
+    from vaalikone.domain import mail
+
+    with opened(database()) as db:
+        try:
+            schedule = mail.set_reminder_days(db, election_id, " ".join(days))
+        except mail.MailError as error:
+            raise click.ClickException(str(error)) from None
+    if schedule:
+        click.echo(
+            _(
+                "Muistutukset vaaleissa %(election)s: %(days)s päivää ennen määräaikaa.",
+                election=election_id,
+                days=", ".join(str(n) for n in schedule),
+            )
+        )
+    else:
+        click.echo(_("Vaaleissa %(election)s ei ole muistutuksia.", election=election_id))
+
+
+@command("queue-reminders")
+def queue_reminders_command() -> None:
+    """Queue the reminders due now (send-mail does this too before it sends)."""
+    from vaalikone.domain import mail
+
+    with opened(database()) as db:
+        n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
+    click.echo(_("Jonoon lisättiin %(n)d muistutusta.", n=n))
+
+
+@command("send-mail")
+@click.option("--limit", type=int, help="Stop after this many messages.")
+@click.option("--no-reminders", is_flag=True, help="Do not queue due reminders first.")
+def send_mail_command(limit: int | None, no_reminders: bool) -> None:
+    """Queue the reminders due now, then deliver the outbox through SMTP at MAIL_PER_MINUTE at most."""
+    import time
+
+    from vaalikone import mailer
+    from vaalikone.domain import mail
+
+    started = time.perf_counter()
+    with opened(database()) as db:
+        if no_reminders:
+            pass
+        elif not current_app.config.get("BASE_URL"):
+            click.echo(_("BASE_URL puuttuu: muistutuksia ei lisätty jonoon."), err=True)
+        else:
+            n = mail.queue_reminders(db, _base_url(), int(current_app.config["INVITATION_DAYS"]))
+            if n:
+                click.echo(_("Jonoon lisättiin %(n)d muistutusta.", n=n))
+        try:
+            done = mailer.deliver(current_app._get_current_object(), db, limit)  # type: ignore[attr-defined]
+        except mailer.Unreachable as error:
+            raise click.ClickException(
+                _(
+                    "SMTP-palvelimeen ei saada yhteyttä (%(reason)s): enempää ei lähetetty; "
+                    "seuraava ajo jatkaa tästä.",
+                    reason=str(error),
+                )
+            ) from None
+    seconds = f"{time.perf_counter() - started:.2f}"
+    click.echo(
+        _(
+            "Lähetetty %(sent)d, epäonnistui %(failed)d, yritetään uudelleen %(retry)d; "
+            "aikaa kului %(seconds)s s.",
+            sent=done["sent"],
+            failed=done["failed"],
+            retry=done["retry"],
+            seconds=seconds,
+        )
+    )
+    if done["uncertain"]:
+        click.echo(
+            _(
+                "%(n)d viestiä jäi kesken aiemmalta ajolta ja on merkitty epävarmaksi: "
+                "katso ylläpidon sähköpostisivu.",
+                n=done["uncertain"],
+            ),
+            err=True,
+        )
+
+
+@command("mail-status")
+def mail_status_command() -> None:
+    """Messages per election: pending, sending, sent, failed, uncertain."""
+    from vaalikone.domain import outbox
+
+    with opened(database()) as db:
+        for row in outbox.counts(db):
+            click.echo(
+                _(
+                    "%(election)s: jonossa %(pending)d, lähetys kesken %(sending)d, lähetetty "
+                    "%(sent)d, epäonnistunut %(failed)d, epävarma %(uncertain)d",
+                    election=row["election_id"] or _("(järjestöt)"),
+                    **{status: row[status] for status in outbox.STATUSES},
+                )
+            )
 
 
 @command("set-elected")
@@ -392,6 +574,11 @@ COMMANDS = (
     create_admin_command,
     deactivate_user_command,
     create_organisation_user_command,
+    invite_command,
+    set_reminders_command,
+    queue_reminders_command,
+    send_mail_command,
+    mail_status_command,
     set_elected_command,
     robustness_command,
     purge_feedback_command,

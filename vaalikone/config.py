@@ -56,6 +56,26 @@ DEFAULTS: dict[str, Any] = {
     # published snapshots (elections x database files) and memoised election structure per database.
     "SNAPSHOT_CACHE_SIZE": 64,
     "MEMO_CACHE_SIZE": 4096,
+    # The address people reach the service at, for links in e-mail (e.g. https://vaalikone.example.fi).
+    # Pages fall back to the request's own address; commands that queue e-mail need it set.
+    "BASE_URL": None,
+    # E-mail through SMTP (Flask-Mailman reads the MAIL_* settings; VAALIKONE_MAIL_SERVER etc.).
+    # Always SMTP, also under TESTING: tests talk to a real local SMTP server.
+    "MAIL_BACKEND": "smtp",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "vaalikone@localhost",
+    # Seconds one SMTP reply may take; a message left 'sending' for twice this is
+    # taken to belong to a sender that died (outbox.recover).
+    "MAIL_TIMEOUT": 30,
+    "MAIL_PER_MINUTE": 600,
+    "MAIL_MAX_ATTEMPTS": 5,
+    # A transient failure is tried again after this many seconds times the attempts so far.
+    "MAIL_RETRY_SECONDS": 300,
 }
 
 

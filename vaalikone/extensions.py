@@ -11,6 +11,7 @@ from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_mailman import Mail
 from flask_wtf.csrf import CSRFProtect
 
 from vaalikone.matching import store
@@ -18,6 +19,8 @@ from vaalikone.matching import store
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+# SMTP for the outbox's deliveries (vaalikone.mailer); reads the MAIL_* settings.
+mail = Mail()
 
 
 def matching_store(app: Flask) -> store.MatchingStore:

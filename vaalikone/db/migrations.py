@@ -373,6 +373,45 @@ def m170_official_candidate_fields(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m175_outbox(db: sqlite_utils.Database) -> None:
+    """The durable outbox of e-mail (see vaalikone/domain/outbox.py) and each election's reminder schedule.
+
+    A message is a row before it is a delivery: it is written in the same transaction as the change it
+    reports (an invitation, a first save), so a crash can lose neither. `dedupe_key` makes a message
+    that must go once (a first-save confirmation, one reminder per schedule day) impossible to queue
+    twice. `message_id` is fixed at queue time, so a message sent again carries the same Message-ID.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            election_id TEXT REFERENCES election(id) ON DELETE CASCADE,   -- NULL: not about an election
+            user_id INTEGER REFERENCES user(id) ON DELETE SET NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder', 'confirmation')),
+            dedupe_key TEXT UNIQUE,
+            recipient TEXT NOT NULL, language TEXT NOT NULL,
+            subject TEXT NOT NULL, body TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'uncertain')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,      -- not before: a transient failure is retried later
+            claimed_at TEXT,           -- the last hand-over to SMTP began (also the rate limit's clock)
+            sent_at TEXT,
+            error TEXT                 -- the SMTP server's reason, for the administrator
+        );
+        CREATE INDEX outbox_due ON outbox(status, due_at);
+        CREATE INDEX outbox_claimed ON outbox(claimed_at);
+        CREATE INDEX outbox_election ON outbox(election_id, status);
+        -- JSON list of whole days before the answer deadline when reminders go, e.g. [7, 1].
+        ALTER TABLE election ADD COLUMN reminder_days TEXT NOT NULL DEFAULT '[]';
+        """,
+    )
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

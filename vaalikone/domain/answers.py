@@ -18,6 +18,7 @@ import sqlite_utils
 
 from vaalikone.db import writing
 from vaalikone.domain.elections import HELSINKI
+from vaalikone.domain.mail import queue_confirmation
 
 
 class DeadlinePassed(Exception):
@@ -53,6 +54,8 @@ def save_answers(
     answers: dict[str, dict[str, Any]],
     profile: dict[str, Any],
     opened: dict[str, str] | None = None,
+    *,
+    base_url: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Store the candidate's answers (statement id -> value and justifications) and profile fields.
 
@@ -61,13 +64,16 @@ def save_answers(
     changed is written unless another save changed the same statement since (then it is not written, and
     the other save's values are returned under its id, so the candidate can choose). Without a version for
     a statement, it is written as posted. Returns those conflicts (empty: everything was saved).
+
+    With `base_url`, the first save also queues a short confirmation e-mail, in the same transaction:
+    the message exists exactly when the save does.
     """
     opened = opened or {}
     with writing(db):
         election = next(
             db.query(
-                """SELECT e.answer_deadline FROM election e JOIN candidate c ON c.election_id = e.id
-                   WHERE c.id = ?""",
+                """SELECT e.answer_deadline, c.languages FROM election e
+                   JOIN candidate c ON c.election_id = e.id WHERE c.id = ?""",
                 [candidate_id],
             )
         )
@@ -99,6 +105,12 @@ def save_answers(
             ],
             pk=("candidate_id", "question_id"),
         )
+        if "languages" in profile:
+            # The form's checkboxes carry no order; the stored order is the candidate's preference.
+            profile = {
+                **profile,
+                "languages": keep_order(election["languages"], profile["languages"]),
+            }
         current_profile = next(
             db.query(
                 f"SELECT {', '.join(PROFILE_FIELDS)} FROM candidate WHERE id = ?", [candidate_id]
@@ -109,6 +121,8 @@ def save_answers(
             db["candidate"].update(candidate_id, profile)
         elif outcome == "conflict":
             conflicts[PROFILE] = current_profile
+        if base_url:
+            queue_confirmation(db, candidate_id, base_url)
     return conflicts
 
 
@@ -122,3 +136,13 @@ def _merge(
     if mine == opened or mine == theirs:
         return "keep"  # unchanged in this tab, or already saved exactly so
     return "write" if theirs == opened else "conflict"
+
+
+def keep_order(stored: str, posted: str) -> str:
+    """The posted languages (JSON) in the stored order, new ones last.
+
+    The order is the candidate's preference (the official list's language first: e-mail goes in the first
+    of fi/sv); the form's checkboxes carry no order, so a save must not reorder them.
+    """
+    old, new = json.loads(stored or "[]"), json.loads(posted)
+    return json.dumps([x for x in old if x in new] + [x for x in new if x not in old])

@@ -2,7 +2,14 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -52,3 +59,26 @@ class CandidateForm(FlaskForm):
     )
     party = SelectField(_l("Puolue"), choices=[], validate_choice=True)
     profession = StringField(_l("Ammatti"), validators=[Optional(), Length(max=200)])
+
+
+class ReminderForm(FlaskForm):
+    days = StringField(
+        _l("Muistutuspäivät ennen määräaikaa"), validators=[Length(max=60)], id="reminder-days"
+    )
+
+
+class OrganisationForm(FlaskForm):
+    organisation_id = StringField(
+        _l("Järjestön tunnus"), validators=[DataRequired(), Length(max=60)]
+    )
+    name = StringField(_l("Uuden järjestön nimi"), validators=[Length(max=120)])
+    based_on = SelectField(_l("Tavoitteiden pohja"), choices=[], validate_choice=False)
+    email = EmailField(_l("Käyttäjän sähköposti"), validators=[DataRequired(), Length(max=254)])
+    language = SelectField(
+        _l("Kutsun kieli"),
+        choices=[
+            SelectChoice("fi", _l("suomi")),
+            SelectChoice("sv", _l("ruotsi")),
+            SelectChoice("en", _l("englanti")),
+        ],
+    )

@@ -19,6 +19,7 @@ from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.web.accounts import role_required
 from vaalikone.web.database import get_db
+from vaalikone.web.links import base_url
 
 bp = Blueprint("candidate", __name__, cli_group=None)
 MAX_JUSTIFICATION = 1000
@@ -114,6 +115,7 @@ def index():
                     data["answers"],
                     data["profile"],
                     _opened(rows, request.form),
+                    base_url=base_url(),
                 )
             except answers.DeadlinePassed:
                 return _too_late(person, election, rows, form)
