@@ -36,7 +36,7 @@ def ranked_names(html: str, election_id: str) -> list[str]:
     """Candidate names in the order one election's results section lists them."""
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
     return [
-        unescape(n).strip() for n in re.findall(r'class="link-button name"[^>]*>([^<]+)<', section)
+        unescape(n).strip() for n in re.findall(r'class="name"[^>]*>([^<]+)<', section)
     ]
 
 
@@ -53,7 +53,7 @@ def ranked_ids(html: str, election_id: str) -> list[int]:
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
     return [
         int(i)
-        for i in re.findall(r'class="link-button name" formaction="/ehdokkaat/(\d+)"', section)
+        for i in re.findall(r'class="name" href="/ehdokkaat/(\d+)"', section)
     ]
 
 
@@ -422,7 +422,7 @@ def test_a_candidate_page_with_my_answers_explains_the_match(demo_client, demo_a
         "at-kunta-2025": "1",
     }
     results = demo_client.post("/tulokset", data=data).get_data(as_text=True)
-    cid = re.search(r'formaction="/ehdokkaat/(\d+)"', results).group(1)
+    cid = re.search(r'class="name" href="/ehdokkaat/(\d+)"', results).group(1)
     html = demo_client.post(f"/ehdokkaat/{cid}", data=data).get_data(as_text=True)
     page = text_of(html)
     assert "Vastaukset rinnakkain" in page and "Vastaavuus teemoittain" in page
@@ -465,14 +465,23 @@ def test_comparing_two_candidates_side_by_side(demo_client):
     )
 
 
-@pytest.mark.parametrize("chosen", [[], ["1"], ["1", "2", "3", "4"]])
-def test_comparison_needs_two_or_three_and_keeps_answers_when_not(demo_client, chosen):
+@pytest.mark.parametrize("chosen", [[], ["1", "2", "3", "4"]])
+def test_comparison_needs_one_to_three_and_keeps_answers_when_not(demo_client, chosen):
     data = {"kunta": "005", "a-council-hearing": "5", "c": chosen, "compare": "kunta-2025"}
     response = demo_client.post("/vertailu", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Valitse vertailuun kaksi tai kolme ehdokasta" in html and 'role="alert"' in html
+    assert "Valitse vertailuun yhdestä kolmeen ehdokasta" in html and 'role="alert"' in html
     assert carried(html, "answers-form") == {"council-hearing": "5"}
+
+
+def test_one_chosen_candidate_opens_their_page_beside_my_answers_without_javascript(demo_client):
+    """Without JavaScript the candidate link opens the public page; choosing one candidate and pressing
+    Compare shows them side by side with the voter's answers."""
+    data = {"kunta": "179", "a-council-hearing": "5", "c": ["1"], "compare": "kunta-2025"}
+    html = demo_client.post("/vertailu", data=data).get_data(as_text=True)
+    assert "Vastaavuus kanssasi" in html and "Vastaukset rinnakkain" in html
+    assert 'name="a-council-hearing" value="5"' in html.split('class="back-form"', 1)[1]
 
 
 def test_chosen_candidates_stay_chosen_across_pages(demo_client):

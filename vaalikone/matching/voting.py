@@ -122,8 +122,11 @@ def municipalities(db: sqlite_utils.Database, lang: str = "fi") -> list[dict[str
     for row in rows:
         row["name"] = municipality_name(row, lang)
         other = row["name_fi"] if lang == "sv" else row["name_sv"]
-        # Bilingual municipalities show their other name too ("Espoo – Esbo"), unless it is already there.
-        row["other_name"] = other if other and other not in row["name"] else None
+        # Bilingual municipalities show their other name too ("Espoo – Esbo", "Lahtis – Lahti"), without
+        # repeating a name the label already has: Mariehamn's Finnish name is "Maarianhamina - Mariehamn".
+        own = row["name"].split(" - ")
+        others = [part for part in (other or "").split(" - ") if part and part not in own]
+        row["other_name"] = " - ".join(others) or None
     return sorted(rows, key=lambda r: collation_key(r["name"]))
 
 

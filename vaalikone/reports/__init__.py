@@ -216,11 +216,13 @@ def build(
             )
         support_rows.sort(key=lambda r: r["overall"])
 
-    # One constituency's candidates, best aligned first.
+    # One constituency's candidates, best aligned first: by default the organisation's largest constituency
+    # (most candidates), where most of its members vote.
+    largest = max(constituency_rows, key=lambda r: r["count"], default=None)
     chosen = (
         constituency_id
         if constituency_id in {r["id"] for r in constituency_rows}
-        else (constituency_rows[0]["id"] if constituency_rows else None)
+        else (largest["id"] if largest else None)
     )
     candidate_rows = []
     if chosen is not None:

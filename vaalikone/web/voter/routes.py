@@ -456,9 +456,15 @@ def _results_page(
     )
 
 
-@bp.route("/tulokset", methods=["POST"])
+@bp.route("/tulokset", methods=["GET", "POST"])
 def results():
-    """The voter's results for every election of the quiz."""
+    """The voter's results for every election of the quiz.
+
+    Reached by GET (Back, Refresh, a bookmark), the page holds no answers: the server never had them to
+    keep. With JavaScript it posts the answers this browser tab keeps (sessionStorage, voter.js) again.
+    """
+    if request.method == "GET":
+        return render_template("voter/restore.html")
     context = _context()
     questions = _questions(context)
     answers, levels = _answers(questions)
@@ -473,7 +479,17 @@ def shared():
 
 @bp.route("/ehdokkaat/<int:candidate_id>", methods=["GET", "POST"])
 def candidate(candidate_id: int):
-    """A candidate's public answers; with the voter's answers (POST), side by side with the explanation."""
+    """A candidate's public answers; with the voter's answers (POST), side by side with the explanation.
+
+    The GET page is the same for everyone and can open in a new tab; with JavaScript it posts the answers
+    this browser tab keeps to show the side-by-side view.
+    """
+    if request.method == "POST":
+        return _candidate_page(candidate_id, _context())
+    return _candidate_page(candidate_id, None)
+
+
+def _candidate_page(candidate_id: int, context: voting.Context | None):
     db = get_db()
     detail = voting.candidate_detail(db, candidate_id, current_language())
     if detail is None:
@@ -481,12 +497,10 @@ def candidate(candidate_id: int):
     person, election, rows = detail
     shows_election(election)
     comparison = None
-    context = None
     answers: dict[str, int] = {}
     levels: dict[str, str] = {}
     questions: list[dict[str, Any]] = []
-    if request.method == "POST":
-        context = _context()
+    if context is not None:
         questions = voting.questions_for(db, context.ballots)
         answers, levels = _answers(questions)
         comparison = voting.explain_candidate(
@@ -513,18 +527,23 @@ def _themes(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {r["theme_id"]: r for r in rows}
 
 
-@bp.route("/vertailu", methods=["POST"])
+@bp.route("/vertailu", methods=["GET", "POST"])
 def compare():
-    """Two or three candidates side by side with the voter's own answers."""
+    """Two or three candidates side by side with the voter's own answers (one: that candidate's page)."""
+    if request.method == "GET":
+        return render_template("voter/restore.html")
     db = get_db()
     context = _context()
     questions = _questions(context)
     answers, levels = _answers(questions)
     ids = list(dict.fromkeys(request.form.getlist("c")))
     section = request.form.get("compare", "")
-    if not 2 <= len(ids) <= MAX_COMPARED or not all(re.fullmatch(r"[0-9]{1,18}", i) for i in ids):
-        error = _("Valitse vertailuun kaksi tai kolme ehdokasta. Valitsit %(n)d.", n=len(ids))
+    if not 1 <= len(ids) <= MAX_COMPARED or not all(re.fullmatch(r"[0-9]{1,18}", i) for i in ids):
+        error = _("Valitse vertailuun yhdestä kolmeen ehdokasta. Valitsit %(n)d.", n=len(ids))
         return _results_page(context, questions, answers, levels, (section, error))
+    if len(ids) == 1:
+        # One candidate: their page side by side with the voter's answers (the way there without JavaScript).
+        return _candidate_page(int(ids[0]), context)
     people = []
     weights = voting.weights_for(levels)
     for cid in ids:
@@ -550,6 +569,12 @@ def compare():
         themes=_themes(shown),
         view=_view_state(),
     )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.route("/menetelma")
