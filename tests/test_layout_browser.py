@@ -39,7 +39,9 @@ class Ruler:
                 self.misfits.append(f"{name} [{self.lang}] at {width} px: {scroll} px ({widest})")
             if screenshot and width == 390:
                 ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"phone-{name}-{self.lang}.png"), full_page=True)
+                page.screenshot(
+                    path=str(ARTIFACTS / f"phone-{name}-{self.lang}.png"), full_page=True
+                )
         page.set_viewport_size({"width": 1280, "height": 800})
 
     def next_on_first_screen(self, name: str) -> None:
@@ -50,7 +52,9 @@ class Ruler:
             page.evaluate("() => window.scrollTo(0, 0)")
             box = page.locator("button[value=next]").bounding_box()
             if box is None or box["y"] + box["height"] > height:
-                self.misfits.append(f"{name} [{self.lang}] at {width}x{height}: next button at {box}")
+                self.misfits.append(
+                    f"{name} [{self.lang}] at {width}x{height}: next button at {box}"
+                )
         page.set_viewport_size({"width": 1280, "height": 800})
 
     def check(self) -> None:
@@ -161,4 +165,3 @@ def test_every_administrator_page_fits_every_screen(live_server, ruler, lang):
     page.click("form[action$='/kutsut'] button")
     ruler.measure("admin-invitations")
     ruler.check()
-

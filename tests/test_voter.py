@@ -35,9 +35,7 @@ def carried(html: str, form_id: str | None = None) -> dict[str, str]:
 def ranked_names(html: str, election_id: str) -> list[str]:
     """Candidate names in the order one election's results section lists them."""
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
-    return [
-        unescape(n).strip() for n in re.findall(r'class="name"[^>]*>([^<]+)<', section)
-    ]
+    return [unescape(n).strip() for n in re.findall(r'class="name"[^>]*>([^<]+)<', section)]
 
 
 def first_row(html: str, election_id: str) -> str:
@@ -51,10 +49,7 @@ def first_row(html: str, election_id: str) -> str:
 def ranked_ids(html: str, election_id: str) -> list[int]:
     """Candidate ids in the order one election's results section lists them (names can repeat)."""
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
-    return [
-        int(i)
-        for i in re.findall(r'class="name" href="/ehdokkaat/(\d+)"', section)
-    ]
+    return [int(i) for i in re.findall(r'class="name" href="/ehdokkaat/(\d+)"', section)]
 
 
 def scorer_order(
@@ -68,6 +63,9 @@ def scorer_order(
         voter, w = snapshot.voter_vectors(answers, weights or {})
         matches = scoring.match(voter, w, view.matrix)
         order = scoring.rank(matches, snapshot.numbers[view.rows])
+        # Candidates who answered none of the election's statements are listed last, in the same order.
+        silent = np.isnan(snapshot.answers[view.rows]).all(axis=1)
+        order = np.concatenate([order[~silent[order]], order[silent[order]]])
         return [int(snapshot.candidate_ids[view.rows[i]]) for i in order], matches[order]
     finally:
         db.conn.close()

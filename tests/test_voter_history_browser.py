@@ -61,7 +61,10 @@ def test_back_and_refresh_return_to_the_same_results(live_server, page):
     # Back fetched the page by GET (no form resubmitted by the browser, so no prompt), and the page
     # posted the answers itself, replacing its own history entry.
     back = [r for r in seen if "/static/" not in r[1] and "favicon" not in r[1]]
-    assert back[2:4] == [("GET", f"{live_server.url}/tulokset"), ("POST", f"{live_server.url}/tulokset")]
+    assert back[2:4] == [
+        ("GET", f"{live_server.url}/tulokset"),
+        ("POST", f"{live_server.url}/tulokset"),
+    ]
     assert page.evaluate("history.length") == length + 1  # the candidate page only
 
     page.click("footer >> text=Näin vertailu lasketaan")
@@ -85,7 +88,13 @@ def test_a_candidate_opens_in_a_new_tab_beside_my_answers(live_server, page):
     link = page.locator("#s-alue-2025 table.candidates a.name").nth(1)
     href = link.get_attribute("href")
     assert href.startswith("/ehdokkaat/") and "?" not in href and "#" not in href
-    match = page.locator("#s-alue-2025 table.candidates td.match").nth(1).inner_text().strip()
+    match = (
+        page.locator("#s-alue-2025 table.candidates td.match")
+        .nth(1)
+        .inner_text()
+        .split("\n")[0]
+        .strip()
+    )
     with page.context.expect_page() as opened:
         link.click(modifiers=["Control"])
     tab = opened.value

@@ -50,6 +50,8 @@ def answer_deadlines(today: date | None = None) -> dict[str, str]:
     until = (today or date.today()) + timedelta(days=OPEN_FOR_DAYS)
     deadlines[ELECTIONS[0]["id"]] = f"{until.isoformat()}T16:00:00+02:00"
     return deadlines
+
+
 # Rough national support (per cent) and how strongly each party's candidates lean towards the
 # organisations' goals (0 = against, 1 = for): invented tendencies that only make the demo plausible.
 PARTY_PROFILE = {

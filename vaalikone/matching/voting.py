@@ -367,8 +367,10 @@ class Ranking(Sequence):
         parties: dict[str, dict[str, Any]],
         rows: list[int],
         matches: list[float],
+        answered: list[int] | None = None,
     ) -> None:
         self._people, self._parties, self._rows, self._matches = people, parties, rows, matches
+        self._answered = answered
         self._made: dict[int, dict[str, Any]] = {}
 
     def __len__(self) -> int:
@@ -392,6 +394,8 @@ class Ranking(Sequence):
                 "party": self._parties.get(person["party_id"]),
                 "match": self._matches[i],
                 "rank": i + 1,
+                # How many of the election's statements the candidate answered (None: not counted).
+                "answered": self._answered[i] if self._answered is not None else None,
             }
         return made
 
@@ -406,6 +410,9 @@ class Result:
     ]  # best first, each with "match" (NaN if nothing to compare)
     parties: list[dict[str, Any]]  # best first, with "match", "q1", "median", "q3", "count"
     answered: int  # statements of this election the voter answered (with a weight above 0)
+    statements: int = (
+        0  # statements in this election (a candidate's "answered" counts out of these)
+    )
     # Who stands here, for filters and chosen candidates without going through every row:
     candidate_ids: frozenset[str] = frozenset()  # as strings, as forms send them
     independents: bool = False  # whether independents stand here (parties are in `parties`)
@@ -441,8 +448,16 @@ def results(
     both = scoring.match(voter, w, view.stacked)  # candidates, then party profiles
     matches, profile_matches = both[: len(view.rows)], both[len(view.rows) :]
     order = scoring.rank(matches, snapshot.numbers[view.rows])
+    # Candidates who answered none of the election's statements come last: their match would read as
+    # total disagreement, and pages say "did not answer" instead.
+    given = np.count_nonzero(~np.isnan(snapshot.answers[view.rows]), axis=1)
+    order = np.concatenate([order[given[order] > 0], order[given[order] == 0]])
     ranked = Ranking(
-        snapshot.people, snapshot.parties, view.rows[order].tolist(), matches[order].tolist()
+        snapshot.people,
+        snapshot.parties,
+        view.rows[order].tolist(),
+        matches[order].tolist(),
+        given[order].tolist(),
     )
     parties = snapshot.parties
     scores = scoring.party_match(
@@ -485,7 +500,15 @@ def results(
     )
     # Independents are counted last (party_ids ends with None).
     independents = snapshot.party_ids[-1] is None and bool(counts[-1])
-    return Result(ballot, ranked, party_rows, answered, view.candidate_keys, independents)
+    return Result(
+        ballot,
+        ranked,
+        party_rows,
+        answered,
+        len(snapshot.question_ids),
+        view.candidate_keys,
+        independents,
+    )
 
 
 def filter_candidates(

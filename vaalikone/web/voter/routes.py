@@ -210,14 +210,25 @@ def _candidate_cells(
 
 
 @lru_cache(maxsize=10_000)
-def _match_cell(text: str, bar: str | None, party: bool) -> Markup:
-    # Every match with the same text and bar width (0.1 steps) renders the same cell.
-    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party)
+def _match_cell(text: str, bar: str | None, party: bool, note: str = "") -> Markup:
+    # Every match with the same text, bar width (0.1 steps) and note renders the same cell.
+    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party, note)
 
 
-def _match(value: float, party: bool = False) -> Markup:
+def _match(value: float, party: bool = False, note: str = "") -> Markup:
     """A match written as a rounded percentage (in the reader's language) beside its bar."""
-    return _match_cell(percent(value), None if value != value else f"{value:.1f}", party)
+    return _match_cell(percent(value), None if value != value else f"{value:.1f}", party, note)
+
+
+def _candidate_match(c: dict[str, Any], statements: int) -> Markup:
+    """A candidate's match with how many statements they answered ("12/23"); "did not answer" when none."""
+    if c.get("answered") == 0:
+        note = _("%(n)d/%(total)d vastattu", n=0, total=statements)
+        return _match_cell(_("ei vastannut"), None, False, note)
+    if c.get("answered") is None:
+        return _match(c["match"])
+    note = _("%(n)d/%(total)d vastattu", n=c["answered"], total=statements)
+    return _match(c["match"], note=note)
 
 
 @lru_cache(maxsize=10_000)
@@ -283,7 +294,8 @@ def _table_rows(
             tuple(party[f] for f in _PARTY_FIELDS) if party else None,
         )
         candidate_rows.append(
-            f'<tr><td class="num rank">{int(c["rank"])}.</td>{_match(c["match"])}{cells}</tr>'
+            f'<tr><td class="num rank">{int(c["rank"])}.</td>'
+            f"{_candidate_match(c, result.statements)}{cells}</tr>"
         )
     party_rows = [
         f"<tr>{_party_heading(lang, _party_name(p['party']), p['count'])}"
@@ -351,6 +363,14 @@ def _results_page(
                 # Chosen for comparison on another page of the list: kept, as hidden fields.
                 "kept": sorted((selected & all_ids) - visible_ids),
                 "party_options": _party_options(result),
+                # The first screen's summary: the best matches of the whole list, whatever is filtered.
+                "top": [
+                    c
+                    for c in result.candidates[:3]
+                    if c["match"] == c["match"] and c["answered"] != 0
+                ]
+                if result.answered
+                else [],
                 "error": error[1] if error and error[0] == eid else None,
             }
         )
