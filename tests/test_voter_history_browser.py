@@ -145,7 +145,7 @@ def test_after_a_whole_quiz_no_url_cookie_log_line_or_row_holds_an_answer(
     # statements' ids themselves, and its binary pages can put any byte after one.)
     fields = [f"a-{q}" for q in answers]
     logged = fields + [f"{q}={v}" for q, v in answers.items()]
-    for method, url in seen:
+    for _method, url in seen:
         assert "a-" not in url.split("/", 3)[-1] and not any(q in url for q in answers), url
     assert {m for m, u in seen if u.endswith("/tulokset")} == {"GET", "POST"}
     for cookie in page.context.cookies():

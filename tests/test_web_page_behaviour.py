@@ -46,9 +46,9 @@ def test_a_candidate_who_answered_nothing_says_so_and_comes_last(demo_client, de
     said = ["ei vastannut" in r for r in rows]
     assert said[-1] and said == sorted(said), "listed after every candidate who answered"
     row = next(r for r in rows if f'href="/ehdokkaat/{silent}"' in r)
-    assert "ei vastannut" in row and "0/%d vastattu" % total in row and "%" not in row
+    assert "ei vastannut" in row and f"0/{total} vastattu" in row and "%" not in row
     first = demo_client.post("/tulokset", data=data).get_data(as_text=True)
-    assert re.search(r"\d+/%d vastattu" % total, first)
+    assert re.search(rf"\d+/{total} vastattu", first)
     page = text_of(demo_client.get(f"/ehdokkaat/{silent}").get_data(as_text=True))
     assert "Ehdokas ei vastannut yhteenkään väitteeseen." in page
 
