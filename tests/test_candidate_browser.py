@@ -94,7 +94,12 @@ def test_admin_imports_invites_and_a_candidate_answers_until_voters_see_it(
         assert_accessible(candidate, "candidate-preview")
 
         admin.goto(server.url + "/yllapito/vaalit/kunta-2029")
-        admin.click("text=Julkaise vastaukset")
+        admin.click("text=Julkaise vastaukset…")
+        # Publishing asks first, saying how many candidates have answered.
+        assert "Vastannut kaikkiin väitteisiin: 1" in admin.content()
+        assert "Ei vastannut yhteenkään väitteeseen: 1" in admin.content()
+        assert_accessible(admin, "admin-publish-confirm")
+        admin.click("main form button[type=submit]")
         assert "Vaalit julkaistu." in admin.content()
 
         voter = browser.new_context().new_page()

@@ -97,6 +97,8 @@ def test_withdrawing_publication_takes_the_election_off_the_next_results_page(ap
     assert 'id="s-kunta-2029"' in results(app)
     admin = app.test_client()
     login(admin, "admin@example.fi")
-    assert admin.post("/yllapito/vaalit/kunta-2029/julkaisu").status_code == 302
+    assert (
+        admin.post("/yllapito/vaalit/kunta-2029/julkaisu", data={"confirm": "1"}).status_code == 302
+    )
     page = app.test_client().post("/tulokset", data=VOTER).get_data(as_text=True)
     assert 'id="s-kunta-2029"' not in page

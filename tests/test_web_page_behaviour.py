@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 
+from tests.builders import login, make_candidate, make_election, make_user
 from tests.test_voter import ranked_ids, text_of
 from vaalikone.db import connect
 from vaalikone.domain import demo
@@ -124,3 +125,92 @@ def test_the_demo_candidate_can_try_the_answer_form(demo_app):
     assert deadline[:10] > date.today().isoformat()
     assert demo.answer_deadlines(date(2030, 1, 1))["kunta-2025"].startswith("2030-01-31")
     assert demo.answer_deadlines(date(2030, 1, 1))["alue-2025"] == "2025-03-25T16:00:00+02:00"
+
+
+# Administrators
+
+
+def admin_client(app, db):
+    make_user(db, "admin@example.fi", "admin")
+    db.conn.commit()
+    client = app.test_client()
+    login(client, "admin@example.fi")
+    return client
+
+
+def election_form(**overrides: str) -> dict[str, str]:
+    return {
+        "kind": "kunta",
+        "date": "2029-04-08",
+        "answer_deadline": "2029-03-20T16:00",
+        "name_fi": "Kuntavaalit 2029",
+        "name_sv": "Kommunalvalet 2029",
+        "name_en": "Municipal elections 2029",
+        **overrides,
+    }
+
+
+def test_an_answer_deadline_after_the_election_day_is_refused(app, db):
+    admin = admin_client(app, db)
+    response = admin.post(
+        "/yllapito/vaalit", data=election_form(answer_deadline="2029-04-20T16:00")
+    )
+    assert response.status_code == 400
+    assert "Vastausten määräajan on oltava ennen vaalipäivää." in response.get_data(as_text=True)
+    assert db.execute("SELECT count(*) FROM election").fetchone()[0] == 0
+    assert admin.post("/yllapito/vaalit", data=election_form()).status_code == 302
+
+
+def test_an_election_can_be_edited_and_deleted_while_nobody_stands_in_it(app, db):
+    admin = admin_client(app, db)
+    admin.post("/yllapito/vaalit", data=election_form())
+    assert "Muokkaa vaaleja" in admin.get("/yllapito/vaalit/kunta-2029").get_data(as_text=True)
+    page = admin.get("/yllapito/vaalit/kunta-2029/muokkaa").get_data(as_text=True)
+    assert 'value="Kuntavaalit 2029"' in page and 'value="2029-03-20T16:00"' in page
+    late = election_form(date="2029-04-15", answer_deadline="2029-04-16T12:00")
+    response = admin.post("/yllapito/vaalit/kunta-2029/muokkaa", data=late)
+    assert response.status_code == 400 and "ennen vaalipäivää" in response.get_data(as_text=True)
+    changed = election_form(
+        date="2029-04-15", answer_deadline="2029-04-01T12:00", name_en="Renamed"
+    )
+    assert admin.post("/yllapito/vaalit/kunta-2029/muokkaa", data=changed).status_code == 302
+    row = db.execute("SELECT date, answer_deadline, name_en FROM election").fetchone()
+    assert row[0] == "2029-04-15" and row[1].startswith("2029-04-01T12:00") and row[2] == "Renamed"
+    other_year = election_form(date="2030-04-15", answer_deadline="2030-04-01T12:00")
+    assert admin.post("/yllapito/vaalit/kunta-2029/muokkaa", data=other_year).status_code == 400
+    assert admin.post("/yllapito/vaalit/kunta-2029/poista").status_code == 302
+    assert db.execute("SELECT count(*) FROM election").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM election_question").fetchone()[0] == 0
+
+
+def test_an_election_with_candidates_is_not_deleted(app, db):
+    make_election(db)
+    make_candidate(db)
+    admin = admin_client(app, db)
+    admin.post("/yllapito/vaalit/kunta-2029/poista")
+    assert db.execute("SELECT count(*) FROM election").fetchone()[0] == 1
+    page = admin.get("/yllapito/vaalit/kunta-2029/muokkaa").get_data(as_text=True)
+    assert "Poista vaalit pysyvästi" not in page
+
+
+def test_publishing_asks_first_with_how_many_candidates_answered(app, db):
+    make_election(db)
+    answered = make_candidate(db, number=1)
+    db["answer"].insert({"candidate_id": answered, "question_id": "council-hearing", "value": 5})
+    make_candidate(db, number=2)
+    admin = admin_client(app, db)
+    page = admin.post("/yllapito/vaalit/kunta-2029/julkaisu").get_data(as_text=True)
+    assert "Julkaistaanko Testivaalit kunta-2029?" in page
+    assert "Vastannut osaan väitteistä: 1" in page
+    assert "Ei vastannut yhteenkään väitteeseen: 1" in page
+    assert db.execute("SELECT published_at FROM election").fetchone()[0] is None
+    admin.post("/yllapito/vaalit/kunta-2029/julkaisu", data={"confirm": "1"})
+    assert db.execute("SELECT published_at FROM election").fetchone()[0] is not None
+
+
+def test_the_import_page_documents_the_csv_format(app, db):
+    make_election(db)
+    admin = admin_client(app, db)
+    page = text_of(admin.get("/yllapito/vaalit/kunta-2029").get_data(as_text=True))
+    assert "091 (Helsinki)" in page and "Tyhjä sitoutumattomalle ehdokkaalle." in page
+    assert "kunta-2029;091;;13;Matti;Sitoutumaton" in page
