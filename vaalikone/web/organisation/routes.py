@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import (
@@ -21,7 +19,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from vaalikone import reports
-from vaalikone.domain import organisations
+from vaalikone.domain import elections, organisations
+from vaalikone.i18n import current_language
 from vaalikone.i18n import gettext as _
 from vaalikone.matching.snapshot import get_snapshot
 from vaalikone.web.accounts import role_required
@@ -175,42 +174,12 @@ def _download(report, fmt: str):
         return jsonify(data)
     if fmt != "csv":
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["table", "id", "name", "party", "median_or_alignment", "q1", "q3", "count", "strong"]
-    )
-    for c in data["candidates"]:
-        writer.writerow(
-            ["candidate", c["id"], c["name"], c["party"] or "", c["alignment"], "", "", "", ""]
-        )
-    for p in data["parties"]:
-        writer.writerow(
-            ["party", p["id"], "", p["id"], p["median"], p["q1"], p["q3"], p["count"], p["strong"]]
-        )
-    for k in data["constituencies"]:
-        writer.writerow(
-            [
-                "constituency",
-                k["id"],
-                "",
-                "",
-                k["median"],
-                k["q1"],
-                k["q3"],
-                k["count"],
-                k["strong"],
-            ]
-        )
-    for s in data["statements"]:
-        writer.writerow(["statement", s["statement"], "", "", s["overall"], "", "", "", ""])
-        for party, share in s["by_party"].items():
-            writer.writerow(
-                ["statement_by_party", s["statement"], "", party, share, "", "", "", ""]
-            )
-    name = f"{report.organisation['id']}-{report.election['id']}.csv"
+    excel_fi = request.args.get("muoto") == "excel-fi"
+    text = reports.as_csv(report, current_language(), excel_fi)
+    suffix = "-excel" if excel_fi else ""
+    name = f"{report.organisation['id']}-{report.election['id']}{suffix}.csv"
     return Response(
-        "\ufeff" + out.getvalue(),
+        "\ufeff" + text,
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
@@ -219,8 +188,19 @@ def _download(report, fmt: str):
 @bp.route("/raportti/<election_id>/julkaisu", methods=["POST"])
 @role_required("organisation")
 def publish(election_id: str):
+    """Publishing or withdrawing the report asks first, with how many of its candidates answered."""
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if request.form.get("confirm") != "1":
+        report = _report(current_user.organisation_id, election_id)
+        return render_template(
+            "organisation/publish.html",
+            report=report,
+            form=FlaskForm(),
+            publication=_publication(current_user.organisation_id, election_id),
+            candidates=sum(k["count"] for k in report.constituencies),
+            summary=elections.publication_summary(get_db(), election_id),
+        )
     public = organisations.toggle_report_publication(
         get_db(), current_user.organisation_id, election_id
     )
