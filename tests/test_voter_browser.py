@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import assert_accessible
+from tests.helpers import assert_accessible, database_bytes
 from tests.test_voter import scorer_order
 
 pytestmark = pytest.mark.browser
@@ -295,12 +295,7 @@ def test_a_voters_answers_reach_neither_the_database_nor_the_logs(live_server, p
     secrets = (
         [f"a-{q}={v}" for q, v in answers.items()] + [f"a-{q}" for q in answers] + [fragment[:40]]
     )
-    db_file = Path(live_server.app.config["DATABASE"])
-    stored = b"".join(
-        p.read_bytes()
-        for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm"))
-        if p.exists()
-    )
+    stored = database_bytes(live_server.app)
     for secret in secrets:
         assert secret.encode() not in stored, secret
     assert "POST /kysely" in caplog.text and "POST /tulokset" in caplog.text, (

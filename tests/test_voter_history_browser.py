@@ -5,10 +5,10 @@ URL, cookie, log line or database row holds an answer."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import database_bytes
 from tests.test_voter_browser import progress, shown_ids
 
 pytestmark = pytest.mark.browser
@@ -153,11 +153,6 @@ def test_after_a_whole_quiz_no_url_cookie_log_line_or_row_holds_an_answer(
     assert "POST /tulokset" in caplog.text and "GET /ehdokkaat/" in caplog.text
     for secret in logged:
         assert secret not in caplog.text, secret
-    db_file = Path(live_server.app.config["DATABASE"])
-    stored = b"".join(
-        p.read_bytes()
-        for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm"))
-        if p.exists()
-    )
+    stored = database_bytes(live_server.app)
     for secret in fields:
         assert secret.encode() not in stored, secret
