@@ -138,27 +138,34 @@ def test_every_voter_page_fits_every_screen(live_server, ruler, lang):
     ruler.check()
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_candidate_page_fits_every_screen(live_server, ruler, lang):
-    page, url = ruler.page, live_server.url
-    log_in(page, url, "ehdokas@demo.vaalikone.invalid", lang)
-    page.goto(f"{url}/ehdokas/")
-    ruler.measure("candidate-form", screenshot=True)
-    page.goto(f"{url}/ehdokas/esikatselu")
-    ruler.measure("candidate-preview")
-    ruler.check()
+# Each role's pages: (path, name, whether to save a phone screenshot).
+SIGNED_IN = {
+    "candidate": (
+        "ehdokas@demo.vaalikone.invalid",
+        [
+            ("/ehdokas/", "candidate-form", True),
+            ("/ehdokas/esikatselu", "candidate-preview", False),
+        ],
+    ),
+    "organisation": (
+        "kyt@demo.vaalikone.invalid",
+        [
+            ("/jarjesto/", "organisation-index", False),
+            ("/jarjesto/profiili/alue-2025", "organisation-profile", False),
+            ("/jarjesto/raportti/alue-2025", "organisation-report", True),
+        ],
+    ),
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_organisation_page_fits_every_screen(live_server, ruler, lang):
-    page, url = ruler.page, live_server.url
-    log_in(page, url, "kyt@demo.vaalikone.invalid", lang)
-    page.goto(f"{url}/jarjesto/")
-    ruler.measure("organisation-index")
-    page.goto(f"{url}/jarjesto/profiili/alue-2025")
-    ruler.measure("organisation-profile")
-    page.goto(f"{url}/jarjesto/raportti/alue-2025")
-    ruler.measure("organisation-report", screenshot=True)
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_every_candidate_and_organisation_page_fits_every_screen(live_server, ruler, role, lang):
+    email, pages = SIGNED_IN[role]
+    log_in(ruler.page, live_server.url, email, lang)
+    for path, name, screenshot in pages:
+        ruler.page.goto(live_server.url + path)
+        ruler.measure(name, screenshot=screenshot)
     ruler.check()
 
 
