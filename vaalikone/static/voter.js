@@ -79,7 +79,7 @@
   // "Confirm Form Resubmission". What the voter was looking at (filters, page, chosen candidates) comes too.
   var STATE = "vaalikone.answers";
   var SCROLL = "vaalikone.scroll";
-  var VIEW = /^(party-|lang-|q-|at-)[A-Za-z0-9_.:-]+$|^c$/;
+  var VIEW = /^(party-|lang-|q-|at-)[A-Za-z0-9_.:-]+$|^(c|selko)$/;
   var storage = null;
   try { storage = window.sessionStorage; } catch (e) { storage = null; }
   var readScroll = function () {
