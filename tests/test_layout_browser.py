@@ -115,6 +115,8 @@ def test_every_voter_page_fits_every_screen(live_server, ruler, lang):
         ruler.measure(f"elections-{kunta}")
     page.goto(f"{url}/kysely/kaikki?kunta=179")  # every statement of Jyväskylä on one page
     ruler.measure("quiz-all")
+    page.goto(f"{url}/kysely/pika?kunta=179&selko=1")  # the quick quiz, in plain language
+    ruler.measure("quick-quiz")
     page.goto(f"{url}/kysely?kunta=179")
     ruler.measure("quiz", screenshot=True)
     ruler.next_on_first_screen("quiz")
