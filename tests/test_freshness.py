@@ -32,12 +32,12 @@ def test_a_candidates_save_shows_on_the_next_results_page(app, db):
     make_election(db, published=True)
     candidate = make_candidate(db)
     db.conn.commit()
-    # Silent: the lowest match, with the range the blank leaves open beside it.
-    assert row_of(results(app), candidate).startswith(" 1. 0\xa0% (0\xa0%–100\xa0%)")
+    # Silent: "did not answer" instead of a match, with the answer count.
+    assert row_of(results(app), candidate).startswith(" 1. ei vastannut 0/23 vastattu")
     client = app.test_client()
     login(client, "ehdokas2@example.fi")
     assert client.post("/ehdokas/", data={"a-free-premises": "5"}).status_code == 302
-    assert row_of(results(app), candidate).startswith(" 1. 100\xa0% Testi")
+    assert row_of(results(app), candidate).startswith(" 1. 100\xa0% 1/23 vastattu Testi")
 
 
 def test_imported_candidates_show_on_the_next_results_page(app, db, runner, tmp_path):
