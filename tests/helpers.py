@@ -73,3 +73,13 @@ def gunicorn(args: list[str], env: dict[str, str], cwd: Path) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=20)
         server.stderr.close()
+
+
+def database_bytes(app) -> bytes:
+    """Everything the app's SQLite database holds on disk (main file, write-ahead log, shared memory)."""
+    db_file = Path(app.config["DATABASE"])
+    return b"".join(
+        p.read_bytes()
+        for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm"))
+        if p.exists()
+    )

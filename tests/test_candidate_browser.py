@@ -94,7 +94,12 @@ def test_admin_imports_invites_and_a_candidate_answers_until_voters_see_it(
         assert_accessible(candidate, "candidate-preview")
 
         admin.goto(server.url + "/yllapito/vaalit/kunta-2029")
-        admin.click("text=Julkaise vastaukset")
+        admin.click("text=Julkaise vastaukset…")
+        # Publishing asks first, saying how many candidates have answered.
+        assert "Vastannut kaikkiin väitteisiin: 1" in admin.content()
+        assert "Ei vastannut yhteenkään väitteeseen: 1" in admin.content()
+        assert_accessible(admin, "admin-publish-confirm")
+        admin.click("main form button[type=submit]")
         assert "Vaalit julkaistu." in admin.content()
 
         voter = browser.new_context().new_page()
@@ -108,8 +113,9 @@ def test_admin_imports_invites_and_a_candidate_answers_until_voters_see_it(
         kunta = voter.locator("section.election-results").first
         first_row = kunta.locator("table.candidates tbody tr").first
         assert first_row.locator("th").inner_text() == "Saimi Selkeä"
-        assert cell_text(first_row.locator("td.match")) == "100\xa0%"
-        first_row.locator("th button").click()
+        assert cell_text(first_row.locator("td.match")).split("\n")[0] == "100\xa0%"
+        first_row.locator("th a.name").click()
+        voter.wait_for_selector(".big-match")  # the public page, then beside the voter's answers
         assert "Perustelen tämän vastauksen." in voter.content()
         assert cell_text(voter.locator(".big-match")) == "Vastaavuus kanssasi: 100\xa0%"
         assert_accessible(voter, "voter-candidate-after-publishing")

@@ -32,12 +32,12 @@ def test_a_candidates_save_shows_on_the_next_results_page(app, db):
     make_election(db, published=True)
     candidate = make_candidate(db)
     db.conn.commit()
-    # Silent: the lowest match, with the range the blank leaves open beside it.
-    assert row_of(results(app), candidate).startswith(" 1. 0\xa0% (0\xa0%–100\xa0%)")
+    # Silent: "did not answer" instead of a match, with the answer count.
+    assert row_of(results(app), candidate).startswith(" 1. ei vastannut 0/23 vastattu")
     client = app.test_client()
     login(client, "ehdokas2@example.fi")
     assert client.post("/ehdokas/", data={"a-free-premises": "5"}).status_code == 302
-    assert row_of(results(app), candidate).startswith(" 1. 100\xa0% Testi")
+    assert row_of(results(app), candidate).startswith(" 1. 100\xa0% 1/23 vastattu Testi")
 
 
 def test_imported_candidates_show_on_the_next_results_page(app, db, runner, tmp_path):
@@ -98,6 +98,8 @@ def test_withdrawing_publication_takes_the_election_off_the_next_results_page(ap
     assert 'id="s-kunta-2029"' in results(app)
     admin = app.test_client()
     login(admin, "admin@example.fi")
-    assert admin.post("/yllapito/vaalit/kunta-2029/julkaisu").status_code == 302
+    assert (
+        admin.post("/yllapito/vaalit/kunta-2029/julkaisu", data={"confirm": "1"}).status_code == 302
+    )
     page = app.test_client().post("/tulokset", data=VOTER).get_data(as_text=True)
     assert 'id="s-kunta-2029"' not in page

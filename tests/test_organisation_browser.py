@@ -75,6 +75,9 @@ def test_changing_a_goal_weight_changes_the_ranking(live_server, page):
     assert_accessible(page, "organisation-report-elected")
     page.goto(f"{live_server.url}/jarjesto/raportti/{ELECTION}")
     page.click("text=Julkaise raportti")
+    assert "Julkaistaanko raportti" in page.locator("h1").inner_text()  # asks first, with a summary
+    assert_accessible(page, "organisation-publish-confirm")
+    page.click("main form button[type=submit]")
     public_url = page.locator("a[href*='/jarjesto/raportit/']").first.get_attribute("href")
     page.click("text=Kirjaudu ulos")
     page.goto(live_server.url + public_url)

@@ -27,8 +27,8 @@ def api_order(page, base: str, answers: dict[str, int]) -> list[int]:
 
 def results_order(page) -> list[int]:
     section = page.locator("#s-kunta-2025")
-    hrefs = section.locator("button.name").evaluate_all(
-        "els => els.map(e => e.getAttribute('formaction'))"
+    hrefs = section.locator("table.candidates a.name").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
     )
     return [int(re.search(r"(\d+)$", h).group(1)) for h in hrefs]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.builders import login, make_candidate, make_election, make_user
@@ -132,12 +135,39 @@ def test_csv_download_has_the_same_numbers(client, election):
     text = client.get("/jarjesto/raportti/kunta-2029.csv?vaalipiiri=kunta-2029:179").get_data(
         as_text=True
     )
-    assert (
-        "candidate," in text
-        and ",100.0," in text
-        and ",75.0," in text
-        and "party,kok,,kok,87.5,81.25,93.75,2,2" in text
+    header = text.lstrip("\ufeff").splitlines()[0].split(",")
+    rows = [
+        dict(zip(header, r, strict=True)) for r in csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    ][1:]
+    candidates = [r for r in rows if r["table"] == "candidate"]
+    assert {r["alignment_percent"] for r in candidates} >= {"100", "75"}
+    assert all(r["name"] and (r["party"] or not r["party_id"]) for r in candidates), (
+        "names beside ids"
     )
+    assert any(r["party"] == "Kansallinen Kokoomus" for r in candidates)
+    party = next(r for r in rows if r["table"] == "party")
+    assert (party["id"], party["median_percent"], party["q1_percent"], party["q3_percent"]) == (
+        "kok",
+        "87.5",
+        "81.25",
+        "93.75",
+    )
+    assert (party["candidates"], party["strongly_supporting"]) == ("2", "2")
+
+
+def test_the_finnish_excel_csv_uses_semicolons_and_decimal_commas(client, election):
+    """Finnish Excel splits columns at semicolons and reads 87,5 as a number."""
+    login(client, "national@example.fi")
+    response = client.get(
+        "/jarjesto/raportti/kunta-2029.csv?muoto=excel-fi&vaalipiiri=kunta-2029:179"
+    )
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    assert "national-kunta-2029-excel.csv" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["table", "id", "name"] and all(len(r) == len(rows[0]) for r in rows)
+    party = next(r for r in rows if r[0] == "party")
+    assert party[rows[0].index("median_percent")] == "87,5"
+    assert party[rows[0].index("q1_percent")] == "81,25"
 
 
 def test_unpublished_reports_are_private_and_published_ones_public(app, client, election):
@@ -148,14 +178,17 @@ def test_unpublished_reports_are_private_and_published_ones_public(app, client, 
     login(other, "central@example.fi")
     assert other.get("/jarjesto/raportit/national-kunta-2029").status_code == 404
     login(client, "national@example.fi")
-    assert client.post("/jarjesto/raportti/kunta-2029/julkaisu").status_code == 302
+    assert (
+        client.post("/jarjesto/raportti/kunta-2029/julkaisu", data={"confirm": "1"}).status_code
+        == 302
+    )
     page = anonymous.get("/jarjesto/raportit/national-kunta-2029")
     assert page.status_code == 200 and "national" in page.get_data(as_text=True)
     assert (
         anonymous.get("/jarjesto/raportit/national-kunta-2029.json").get_json()["organisation"]
         == "national"
     )
-    client.post("/jarjesto/raportti/kunta-2029/julkaisu")
+    client.post("/jarjesto/raportti/kunta-2029/julkaisu", data={"confirm": "1"})
     assert anonymous.get("/jarjesto/raportit/national-kunta-2029").status_code == 404
 
 
@@ -189,3 +222,10 @@ def test_an_organisation_edits_only_its_own_profile(app, client, election, db):
         },
     )
     assert bad.status_code == 400
+
+
+def test_publishing_a_report_asks_first_with_how_many_candidates_answered(client, election, db):
+    login(client, "national@example.fi")
+    page = client.post("/jarjesto/raportti/kunta-2029/julkaisu").get_data(as_text=True)
+    assert "Julkaistaanko raportti" in page and "Vastannut osaan väitteistä:" in page
+    assert db.execute("SELECT count(*) FROM report_publication").fetchone()[0] == 0

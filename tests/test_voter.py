@@ -35,9 +35,7 @@ def carried(html: str, form_id: str | None = None) -> dict[str, str]:
 def ranked_names(html: str, election_id: str) -> list[str]:
     """Candidate names in the order one election's results section lists them."""
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
-    return [
-        unescape(n).strip() for n in re.findall(r'class="link-button name"[^>]*>([^<]+)<', section)
-    ]
+    return [unescape(n).strip() for n in re.findall(r'class="name"[^>]*>([^<]+)<', section)]
 
 
 def first_row(html: str, election_id: str) -> str:
@@ -51,10 +49,7 @@ def first_row(html: str, election_id: str) -> str:
 def ranked_ids(html: str, election_id: str) -> list[int]:
     """Candidate ids in the order one election's results section lists them (names can repeat)."""
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
-    return [
-        int(i)
-        for i in re.findall(r'class="link-button name" formaction="/ehdokkaat/(\d+)"', section)
-    ]
+    return [int(i) for i in re.findall(r'class="name" href="/ehdokkaat/(\d+)"', section)]
 
 
 def scorer_order(
@@ -68,6 +63,9 @@ def scorer_order(
         voter, w = snapshot.voter_vectors(answers, weights or {})
         matches = scoring.match(voter, w, view.matrix)
         order = scoring.rank(matches, snapshot.numbers[view.rows])
+        # Candidates who answered none of the election's statements are listed last, in the same order.
+        silent = np.isnan(snapshot.answers[view.rows]).all(axis=1)
+        order = np.concatenate([order[~silent[order]], order[silent[order]]])
         return [int(snapshot.candidate_ids[view.rows[i]]) for i in order], matches[order]
     finally:
         db.conn.close()
@@ -422,7 +420,7 @@ def test_a_candidate_page_with_my_answers_explains_the_match(demo_client, demo_a
         "at-kunta-2025": "1",
     }
     results = demo_client.post("/tulokset", data=data).get_data(as_text=True)
-    cid = re.search(r'formaction="/ehdokkaat/(\d+)"', results).group(1)
+    cid = re.search(r'class="name" href="/ehdokkaat/(\d+)"', results).group(1)
     html = demo_client.post(f"/ehdokkaat/{cid}", data=data).get_data(as_text=True)
     page = text_of(html)
     assert "Vastaukset rinnakkain" in page and "Vastaavuus teemoittain" in page
@@ -465,14 +463,23 @@ def test_comparing_two_candidates_side_by_side(demo_client):
     )
 
 
-@pytest.mark.parametrize("chosen", [[], ["1"], ["1", "2", "3", "4"]])
-def test_comparison_needs_two_or_three_and_keeps_answers_when_not(demo_client, chosen):
+@pytest.mark.parametrize("chosen", [[], ["1", "2", "3", "4"]])
+def test_comparison_needs_one_to_three_and_keeps_answers_when_not(demo_client, chosen):
     data = {"kunta": "005", "a-council-hearing": "5", "c": chosen, "compare": "kunta-2025"}
     response = demo_client.post("/vertailu", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Valitse vertailuun kaksi tai kolme ehdokasta" in html and 'role="alert"' in html
+    assert "Valitse vertailuun yhdestä kolmeen ehdokasta" in html and 'role="alert"' in html
     assert carried(html, "answers-form") == {"council-hearing": "5"}
+
+
+def test_one_chosen_candidate_opens_their_page_beside_my_answers_without_javascript(demo_client):
+    """Without JavaScript the candidate link opens the public page; choosing one candidate and pressing
+    Compare shows them side by side with the voter's answers."""
+    data = {"kunta": "179", "a-council-hearing": "5", "c": ["1"], "compare": "kunta-2025"}
+    html = demo_client.post("/vertailu", data=data).get_data(as_text=True)
+    assert "Vastaavuus kanssasi" in html and "Vastaukset rinnakkain" in html
+    assert 'name="a-council-hearing" value="5"' in html.split('class="back-form"', 1)[1]
 
 
 def test_chosen_candidates_stay_chosen_across_pages(demo_client):

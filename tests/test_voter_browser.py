@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import assert_accessible
+from tests.helpers import assert_accessible, database_bytes
 from tests.test_voter import scorer_order
 
 pytestmark = pytest.mark.browser
@@ -37,8 +37,8 @@ def press_enter_and_wait(page) -> None:
 
 def shown_ids(page, election_id: str) -> list[int]:
     """Candidate ids in the order the results page lists them for one election."""
-    actions = page.locator(f"#s-{election_id} table.candidates button.name").evaluate_all(
-        "els => els.map(e => e.getAttribute('formaction'))"
+    actions = page.locator(f"#s-{election_id} table.candidates a.name").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
     )
     return [int(a.rsplit("/", 1)[1]) for a in actions]
 
@@ -199,7 +199,8 @@ def test_every_voter_page_passes_axe(live_server, page):
     section.locator("button[name=compare]").click()
     assert_accessible(page, "voter-compare")
     page.click(".back-form button")
-    page.locator("#s-alue-2025 table.candidates button.name").first.click()
+    page.locator("#s-alue-2025 table.candidates a.name").first.click()
+    page.wait_for_selector("#match-h")  # the public page, then beside the voter's answers
     assert_accessible(page, "voter-candidate")
     page.goto(f"{live_server.url}/ehdokkaat/1?lang=en")
     assert_accessible(page, "voter-candidate-public-en")
@@ -234,7 +235,8 @@ def test_pages_fit_a_phone_screen(live_server, browser):
             path=str(Path(__file__).parent.parent / "test-artifacts" / "voter-results-phone.png"),
             full_page=True,
         )
-        page.locator("table.candidates button.name").first.click()
+        page.locator("table.candidates a.name").first.click()
+        page.wait_for_selector("#match-h")
         assert overflow() <= 0
     finally:
         context.close()
@@ -286,7 +288,8 @@ def test_a_voters_answers_reach_neither_the_database_nor_the_logs(live_server, p
         if i < total - 1:
             page.click("button[value=next]")
     page.click("form.quiz .actions:not(.minor-actions) button[formaction]")
-    page.locator("#s-kunta-2025 table.candidates button.name").first.click()
+    page.locator("#s-kunta-2025 table.candidates a.name").first.click()
+    page.wait_for_selector("#match-h")
     page.click(".back-form button")
     page.click("#make-share-link")
     fragment = page.input_value("#share-link").split("#", 1)[1]
@@ -295,12 +298,7 @@ def test_a_voters_answers_reach_neither_the_database_nor_the_logs(live_server, p
     secrets = (
         [f"a-{q}={v}" for q, v in answers.items()] + [f"a-{q}" for q in answers] + [fragment[:40]]
     )
-    db_file = Path(live_server.app.config["DATABASE"])
-    stored = b"".join(
-        p.read_bytes()
-        for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm"))
-        if p.exists()
-    )
+    stored = database_bytes(live_server.app)
     for secret in secrets:
         assert secret.encode() not in stored, secret
     assert "POST /kysely" in caplog.text and "POST /tulokset" in caplog.text, (

@@ -1,6 +1,8 @@
 """Demo data: the 2025 municipal and county elections with invented candidates and answers.
 
-Deterministic (fixed seeds, explicit ids), so running the command twice gives the same database contents.
+Deterministic (fixed seeds, explicit ids), so running the command twice on a day gives the same database contents.
+Only one thing follows the calendar: the demo candidate's election takes answers until 30 days after the day
+the demo is loaded, so the README's candidate account can try the answer form (the other election stays closed).
 Everything it creates is marked `demo = 1`, and every page showing it says so.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -38,6 +41,17 @@ ELECTIONS = [
     },
 ]
 PUBLISHED_AT = "2025-03-26T12:00:00+02:00"
+OPEN_FOR_DAYS = 30  # how long after loading the demo candidate's election still takes answers
+
+
+def answer_deadlines(today: date | None = None) -> dict[str, str]:
+    """Each demo election's answer deadline: the demo candidate's (the first) stays open for a month."""
+    deadlines = {e["id"]: e["answer_deadline"] for e in ELECTIONS}
+    until = (today or date.today()) + timedelta(days=OPEN_FOR_DAYS)
+    deadlines[ELECTIONS[0]["id"]] = f"{until.isoformat()}T16:00:00+02:00"
+    return deadlines
+
+
 # Rough national support (per cent) and how strongly each party's candidates lean towards the
 # organisations' goals (0 = against, 1 = for): invented tendencies that only make the demo plausible.
 PARTY_PROFILE = {
@@ -106,14 +120,18 @@ def _seats(population: int, table: tuple[tuple[int, int], ...], largest: int) ->
     return next((seats for limit, seats in table if population <= limit), largest)
 
 
-def load_demo(db: sqlite_utils.Database, scale: str = "small") -> dict[str, int]:
+def load_demo(
+    db: sqlite_utils.Database, scale: str = "small", today: date | None = None
+) -> dict[str, int]:
     """Replace any earlier demo data with a fresh, identical copy; returns counts.
 
     `scale` "small" (the default) has about a tenth of the real candidates; "national" the 2025 elections'
-    real size (see NATIONAL_MUNICIPAL). Both are deterministic and share the answer tendencies.
+    real size (see NATIONAL_MUNICIPAL). Both are deterministic and share the answer tendencies; the demo
+    candidate's election is open for OPEN_FOR_DAYS from `today`.
     """
     if scale not in ("small", "national"):
         raise ValueError(f"unknown demo scale {scale!r}")
+    deadlines = answer_deadlines(today)
     from werkzeug.security import check_password_hash, generate_password_hash
 
     # Password hashes are salted: keep a still-valid one so reloading gives identical contents.
@@ -147,7 +165,13 @@ def load_demo(db: sqlite_utils.Database, scale: str = "small") -> dict[str, int]
         db.execute("DELETE FROM election WHERE demo = 1")
         for election in ELECTIONS:
             db["election"].insert(
-                {**election, "demo": 1, "published_at": PUBLISHED_AT, "data_version": 1}
+                {
+                    **election,
+                    "answer_deadline": deadlines[election["id"]],
+                    "demo": 1,
+                    "published_at": PUBLISHED_AT,
+                    "data_version": 1,
+                }
             )
             link_bank_questions(db, election["id"], election["kind"])
         names = _names()

@@ -65,6 +65,7 @@ def create_election(
 
     `answer_deadline` is an ISO instant with its offset. Returns the election's id, `<kind>-<year>`.
     """
+    check_dates(date, answer_deadline)
     election_id = f"{kind}-{date[:4]}"
     with writing(db):
         if db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
@@ -83,6 +84,66 @@ def create_election(
         )
         link_bank_questions(db, election_id, kind)
     return election_id
+
+
+def check_dates(date: str, answer_deadline: str) -> None:
+    """Candidates answer before the election day: the deadline must fall before it (both ISO)."""
+    if answer_deadline[:10] >= date[:10]:
+        raise ElectionError(_("Vastausten määräajan on oltava ennen vaalipäivää."))
+
+
+def update_election(
+    db: sqlite_utils.Database,
+    election_id: str,
+    date: str,
+    answer_deadline: str,
+    names: dict[str, str],
+) -> None:
+    """Change an election's day, answer deadline and names; its kind and id (`<kind>-<year>`) stay."""
+    check_dates(date, answer_deadline)
+    with writing(db):
+        row = db.execute("SELECT date FROM election WHERE id = ?", [election_id]).fetchone()
+        if row is None:
+            raise ElectionError(_("Vaaleja ei löytynyt."))
+        if date[:4] != row[0][:4]:
+            # The id names the year; another year is another election.
+            raise ElectionError(_("Vaalipäivän vuotta ei voi muuttaa. Luo uudet vaalit."))
+        db.execute(
+            "UPDATE election SET date = ?, answer_deadline = ?, name_fi = ?, name_sv = ?, name_en = ? "
+            "WHERE id = ?",
+            [date, answer_deadline, names["fi"], names["sv"], names["en"], election_id],
+        )
+
+
+def delete_election(db: sqlite_utils.Database, election_id: str) -> None:
+    """Delete an election nobody stands in yet (a mistyped one); one with candidates stays."""
+    with writing(db):
+        if db.execute("SELECT 1 FROM candidate WHERE election_id = ?", [election_id]).fetchone():
+            raise ElectionError(
+                _("Vaaleja, joissa on ehdokkaita, ei voi poistaa. Poista ensin ehdokkaat.")
+            )
+        for table in ("election_question", "constituency", "report_publication"):
+            db.execute(f"DELETE FROM {table} WHERE election_id = ?", [election_id])
+        db.execute("DELETE FROM election WHERE id = ?", [election_id])
+
+
+def publication_summary(db: sqlite_utils.Database, election_id: str) -> dict[str, int]:
+    """What publishing would show: candidates, how many answered every statement, some, or none."""
+    row = db.execute(
+        """SELECT count(*),
+                  coalesce(sum(given = asked), 0),
+                  coalesce(sum(given > 0 AND given < asked), 0),
+                  coalesce(sum(given = 0), 0)
+           FROM (SELECT c.id,
+                        (SELECT count(*) FROM answer a JOIN election_question eq
+                           ON eq.question_id = a.question_id AND eq.election_id = c.election_id
+                         WHERE a.candidate_id = c.id AND a.value IS NOT NULL) AS given,
+                        (SELECT count(*) FROM election_question eq WHERE eq.election_id = c.election_id)
+                          AS asked
+                 FROM candidate c WHERE c.election_id = ?)""",
+        [election_id],
+    ).fetchone()
+    return {"candidates": row[0], "all": row[1], "some": row[2], "none": row[3]}
 
 
 def toggle_publication(db: sqlite_utils.Database, election_id: str) -> bool:

@@ -33,16 +33,21 @@ def save_goals(
             )
 
 
+def ensure_publishable(db: sqlite_utils.Database, election_id: str) -> None:
+    """Raise NotPublishable unless the election exists and is published."""
+    if not db.execute(
+        "SELECT 1 FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+    ).fetchone():
+        raise NotPublishable(_("Vaaleja ei löytynyt tai niitä ei ole vielä julkaistu."))
+
+
 def toggle_report_publication(
     db: sqlite_utils.Database, organisation_id: str, election_id: str
 ) -> bool:
     """Publish the organisation's report of the election at a stable URL, or withdraw it; returns
     whether it is now public. Only a published election's report can be published."""
     with writing(db):
-        if not db.execute(
-            "SELECT 1 FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
-        ).fetchone():
-            raise NotPublishable(_("Vaaleja ei löytynyt tai niitä ei ole vielä julkaistu."))
+        ensure_publishable(db, election_id)
         existing = db.execute(
             "SELECT 1 FROM report_publication WHERE organisation_id = ? AND election_id = ?",
             [organisation_id, election_id],

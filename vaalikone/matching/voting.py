@@ -115,8 +115,11 @@ def municipalities(db: sqlite_utils.Database, lang: str = "fi") -> list[dict[str
     for row in rows:
         row["name"] = municipality_name(row, lang)
         other = row["name_fi"] if lang == "sv" else row["name_sv"]
-        # Bilingual municipalities show their other name too ("Espoo – Esbo"), unless it is already there.
-        row["other_name"] = other if other and other not in row["name"] else None
+        # Bilingual municipalities show their other name too ("Espoo – Esbo", "Lahtis – Lahti"), without
+        # repeating a name the label already has: Mariehamn's Finnish name is "Maarianhamina - Mariehamn".
+        own = row["name"].split(" - ")
+        others = [part for part in (other or "").split(" - ") if part and part not in own]
+        row["other_name"] = " - ".join(others) or None
     return sorted(rows, key=lambda r: collation_key(r["name"]))
 
 
@@ -374,9 +377,11 @@ class Ranking(Sequence):
         rows: list[int],
         matches: list[float],
         highs: list[float] | None = None,
+        answered: list[int] | None = None,
     ) -> None:
         self._people, self._parties, self._rows, self._matches = people, parties, rows, matches
         self._highs = matches if highs is None else highs
+        self._answered = answered
         self._made: dict[int, dict[str, Any]] = {}
 
     def __len__(self) -> int:
@@ -403,6 +408,8 @@ class Ranking(Sequence):
                 "match_min": self._matches[i],
                 "match_max": self._highs[i],
                 "rank": i + 1,
+                # How many of the election's statements the candidate answered (None: not counted).
+                "answered": self._answered[i] if self._answered is not None else None,
             }
         return made
 
@@ -470,6 +477,9 @@ class Result:
     ]  # best first, each with "match" (NaN if nothing to compare)
     parties: list[dict[str, Any]]  # best first, with "match", "q1", "median", "q3", "count"
     answered: int  # statements of this election the voter answered (with a weight above 0)
+    statements: int = (
+        0  # statements in this election (a candidate's "answered" counts out of these)
+    )
     # Who stands here, for filters and chosen candidates without going through every row:
     candidate_ids: frozenset[str] = frozenset()  # as strings, as forms send them
     independents: bool = False  # whether independents stand here (parties are in `parties`)
@@ -511,12 +521,17 @@ def results(
     matches, profile_matches = both[: len(view.rows)], both[len(view.rows) :]
     numbers = snapshot.numbers[view.rows]
     order = scoring.rank(matches, numbers)
+    # Candidates who answered none of the election's statements come last: pages say "did not answer"
+    # instead of a match.
+    given = np.count_nonzero(~np.isnan(snapshot.answers[view.rows]), axis=1)
+    order = np.concatenate([order[given[order] > 0], order[given[order] == 0]])
     ranked = Ranking(
         snapshot.people,
         snapshot.parties,
         view.rows[order].tolist(),
         matches[order].tolist(),
         tops[: len(view.rows)][order].tolist(),
+        given[order].tolist(),
     )
     sure = stability.stability(
         voter, w, view.matrix, numbers, snapshot.alternatives, matches=matches
@@ -567,6 +582,7 @@ def results(
         ranked,
         party_rows,
         answered,
+        len(snapshot.question_ids),
         view.candidate_keys,
         independents,
         _stability_view(snapshot, view, sure),

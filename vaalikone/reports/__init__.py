@@ -6,6 +6,8 @@ statement_support) on the published snapshot, so pages, downloads and tests shar
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +17,7 @@ import sqlite_utils
 
 from vaalikone.matching import scoring
 from vaalikone.matching.snapshot import ElectionSnapshot, get_snapshot
+from vaalikone.reports.cells import neutralised
 
 STRONG = 75.0
 
@@ -156,10 +159,13 @@ def build(
         lambda pid: ("party", parties.get(pid)),
     )
     party_rows.sort(key=lambda r: (-r["median"], r["id"]))
+    # One constituency's candidates: by default the organisation's largest constituency (most candidates),
+    # where most of its members vote.
+    largest = max(constituency_rows, key=lambda r: r["count"], default=None)
     chosen = (
         constituency_id
         if constituency_id in {r["id"] for r in constituency_rows}
-        else (constituency_rows[0]["id"] if constituency_rows else None)
+        else (largest["id"] if largest else None)
     )
     candidate_rows = []
     if chosen is not None:
@@ -364,3 +370,89 @@ def as_json(report: Report) -> dict[str, Any]:
 
 def _n(value: float) -> float | None:
     return None if value != value else round(value, 6)
+
+
+# The CSV download: one row per item, the first column naming its table; a table leaves the columns it does
+# not use empty. Every number column holds one unit (per cent 0-100, or a count). The report page documents
+# this layout for readers.
+CSV_COLUMNS = (
+    "table",
+    "id",
+    "name",
+    "party_id",
+    "party",
+    "constituency_id",
+    "alignment_percent",
+    "median_percent",
+    "q1_percent",
+    "q3_percent",
+    "candidates",
+    "strongly_supporting",
+    "supporting_percent",
+)
+
+
+def as_csv(report: Report, lang: str = "fi", excel_fi: bool = False) -> str:
+    """The report as one CSV table with names beside ids; `excel_fi` writes what Finnish Excel opens as
+    it is (semicolons, decimal commas), otherwise commas and decimal points."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if excel_fi else ",")
+
+    def num(value: float | None) -> str:
+        if value is None or value != value:
+            return ""
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if excel_fi else text
+
+    def named(row: dict[str, Any] | None, field: str = "name") -> str:
+        if not row:
+            return ""
+        return row.get(f"{field}_{lang}") or row.get(f"{field}_fi") or ""
+
+    def write(table: str, **cells: Any) -> None:
+        # Names come from candidates and organisations: a name that starts like a formula stays text.
+        writer.writerow(
+            [table, *(neutralised(cells.get(column, "")) for column in CSV_COLUMNS[1:])]
+        )
+
+    writer.writerow(CSV_COLUMNS)
+    for c in report.candidates:
+        write(
+            "candidate",
+            id=c["id"],
+            name=f"{c['first_name']} {c['last_name']}",
+            party_id=c["party_id"] or "",
+            party=named(c["party"]),
+            constituency_id=c["constituency_id"],
+            alignment_percent=num(c["alignment"]),
+        )
+    for group, table in ((report.parties, "party"), (report.constituencies, "constituency")):
+        for r in group:
+            write(
+                table,
+                id=r["id"],
+                name=named(r.get(table)),
+                party_id=r["id"] if table == "party" else "",
+                party=named(r.get("party")),
+                median_percent=num(r["median"]),
+                q1_percent=num(r["q1"]),
+                q3_percent=num(r["q3"]),
+                candidates=r["count"],
+                strongly_supporting=r["strong"],
+            )
+    parties = {r["id"]: r.get("party") for r in report.parties}
+    for s in report.support:
+        text = named(s["question"], "text")
+        write(
+            "statement", id=s["question_id"], name=text, supporting_percent=num(100 * s["overall"])
+        )
+        for pid, share in s["by_party"].items():
+            write(
+                "statement_by_party",
+                id=s["question_id"],
+                name=text,
+                party_id=pid,
+                party=named(parties.get(pid)),
+                supporting_percent=num(100 * share),
+            )
+    return out.getvalue()

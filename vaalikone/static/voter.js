@@ -73,6 +73,75 @@
     });
   });
 
+  // Back, Refresh and new tabs. The server keeps no answers, so a page built from them cannot be fetched
+  // again by GET. This tab keeps them instead (sessionStorage: this tab only, gone when it closes) and the
+  // history entry becomes a plain GET, so Back and Refresh load a page that posts them again: no
+  // "Confirm Form Resubmission". What the voter was looking at (filters, page, chosen candidates) comes too.
+  var STATE = "vaalikone.answers";
+  var SCROLL = "vaalikone.scroll";
+  var VIEW = /^(party-|lang-|q-|at-)[A-Za-z0-9_.:-]+$|^(c|selko)$/;
+  var storage = null;
+  try { storage = window.sessionStorage; } catch (e) { storage = null; }
+  var readScroll = function () {
+    try { return JSON.parse(storage.getItem(SCROLL) || "{}"); } catch (e) { return {}; }
+  };
+  var state = document.getElementById("voter-state");
+  if (state && storage) {
+    var kept = new URLSearchParams();
+    state.querySelectorAll("input[type=hidden]").forEach(function (el) {
+      if (CARRIED.test(el.name) || VIEW.test(el.name)) { kept.append(el.name, el.value); }
+    });
+    try { storage.setItem(STATE, kept.toString()); } catch (e) { /* storage full or off: Back re-posts */ }
+    history.replaceState(history.state, "", location.href);
+    // Back to this page returns to where the voter was on it.
+    var scrolls = readScroll();
+    if (scrolls.restoring === location.pathname && scrolls[location.pathname] !== undefined) {
+      window.scrollTo(0, scrolls[location.pathname]);
+    }
+    delete scrolls.restoring;
+    storage.setItem(SCROLL, JSON.stringify(scrolls));
+    window.addEventListener("pagehide", function () {
+      var now = readScroll();
+      now[location.pathname] = window.scrollY;
+      storage.setItem(SCROLL, JSON.stringify(now));
+    });
+    // A candidate opened in a new tab (Ctrl/Cmd/Shift-click, middle button) gets a copy of this tab's
+    // answers only when this page opens it; a browser's own new tab starts empty.
+    var openWithAnswers = function (event) {
+      var link = event.target.closest && event.target.closest("a[href]");
+      if (!link || !link.matches("table.candidates a.name, a.candidate-link")) { return; }
+      if (event.button === 1 || event.ctrlKey || event.metaKey || event.shiftKey) {
+        event.preventDefault();
+        window.open(link.href, "_blank");
+      }
+    };
+    document.addEventListener("click", openWithAnswers);
+    document.addEventListener("auxclick", openWithAnswers);
+  }
+  // GET /tulokset, /vertailu, a candidate's page: post again the answers this tab keeps. Sent before the
+  // page has loaded, the post replaces this history entry instead of adding one.
+  var restore = document.getElementById("restore-form");
+  if (restore && storage) {
+    var saved = storage.getItem(STATE);
+    var restoreStatus = document.getElementById("restore-status");
+    if (saved) {
+      new URLSearchParams(saved).forEach(function (value, name) {
+        if (!CARRIED.test(name) && !VIEW.test(name)) { return; }
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = name;
+        field.value = value;
+        restore.appendChild(field);
+      });
+      var marks = readScroll();
+      marks.restoring = new URL(restore.action, location.href).pathname;
+      storage.setItem(SCROLL, JSON.stringify(marks));
+      restore.submit();
+    } else if (restoreStatus) {
+      restoreStatus.textContent = restoreStatus.dataset.none;
+    }
+  }
+
   // Share link: built here from the answers on the page, kept in the #fragment, never sent to the server.
   var encode = function (text) {
     return btoa(unescape(encodeURIComponent(text))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

@@ -15,14 +15,7 @@ from typing import Any
 
 from flask import Response
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, made plain text; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from vaalikone.reports.cells import neutralised
 
 
 def csv_text(rows: Iterable[Iterable[Any]]) -> str:

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date, datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from wtforms.fields.choices import SelectChoice
 
 from vaalikone.domain import accounts, candidates, elections, feedback, mail, outbox
@@ -58,21 +68,82 @@ def create_election():
     db = get_db()
     if not form.validate_on_submit():
         return render_template("admin/index.html", elections=[], form=form), 400
-    # The form means Finnish time, whatever the server's time zone.
-    deadline = elections.deadline_from_helsinki(form.answer_deadline.data)
     try:
         election_id = elections.create_election(
-            db,
-            form.kind.data,
-            form.date.data.isoformat(),
-            deadline,
-            {"fi": form.name_fi.data, "sv": form.name_sv.data, "en": form.name_en.data},
+            db, form.kind.data, form.date.data.isoformat(), _deadline(form), _names(form)
         )
     except elections.ElectionError as error:
         form.date.errors.append(str(error))
         return render_template("admin/index.html", elections=[], form=form), 400
     flash(_("Vaalit luotu."))
     return redirect(url_for("admin.election", election_id=election_id))
+
+
+def _deadline(form: ElectionForm) -> str:
+    """The deadline as typed, which means Finnish time whatever the server's time zone, as a UTC instant."""
+    return elections.deadline_from_helsinki(form.answer_deadline.data)
+
+
+def _names(form: ElectionForm) -> dict[str, str]:
+    return {"fi": form.name_fi.data, "sv": form.name_sv.data, "en": form.name_en.data}
+
+
+@bp.route("/vaalit/<election_id>/muokkaa", methods=["GET", "POST"])
+@role_required("admin")
+def edit_election(election_id: str):
+    """Change an election's day, deadline and names after creation; delete it while nobody stands in it."""
+    election = _election(election_id)
+    form = ElectionForm()
+    form.kind.render_kw = {
+        "disabled": True
+    }  # the id names the kind: another kind is another election
+    db = get_db()
+    status = 200
+    if request.method == "GET":
+        form.kind.data = election["kind"]
+        form.date.data = date.fromisoformat(election["date"])
+        if election["answer_deadline"]:
+            form.answer_deadline.data = datetime.fromisoformat(election["answer_deadline"][:16])
+        for lang in ("fi", "sv", "en"):
+            form[f"name_{lang}"].data = election[f"name_{lang}"]
+    else:
+        form.kind.data = election["kind"]
+        if form.validate_on_submit():
+            try:
+                elections.update_election(
+                    db, election_id, form.date.data.isoformat(), _deadline(form), _names(form)
+                )
+            except elections.ElectionError as error:
+                form.answer_deadline.errors.append(str(error))
+            else:
+                flash(_("Vaalien tiedot tallennettu."))
+                return redirect(url_for("admin.election", election_id=election_id))
+        status = 400
+    has_candidates = bool(
+        db.execute("SELECT 1 FROM candidate WHERE election_id = ?", [election_id]).fetchone()
+    )
+    return render_template(
+        "admin/edit_election.html",
+        election=election,
+        form=form,
+        button=ButtonForm(),
+        has_candidates=has_candidates,
+    ), status
+
+
+@bp.route("/vaalit/<election_id>/poista", methods=["POST"])
+@role_required("admin")
+def delete_election(election_id: str):
+    _election(election_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        elections.delete_election(get_db(), election_id)
+    except elections.ElectionError as error:
+        flash(str(error))
+        return redirect(url_for("admin.edit_election", election_id=election_id))
+    flash(_("Vaalit poistettu."))
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/vaalit/<election_id>")
@@ -281,9 +352,17 @@ def invite(election_id: str):
 @bp.route("/vaalit/<election_id>/julkaisu", methods=["POST"])
 @role_required("admin")
 def publish(election_id: str):
+    """Publishing or withdrawing asks first, with how many candidates have answered."""
     election = _election(election_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
+    if request.form.get("confirm") != "1":
+        return render_template(
+            "admin/publish.html",
+            election=election,
+            button=ButtonForm(),
+            summary=elections.publication_summary(get_db(), election_id),
+        )
     elections.toggle_publication(get_db(), election_id)
     flash(_("Vaalit julkaistu.") if not election["published_at"] else _("Julkaisu peruttu."))
     return redirect(url_for("admin.election", election_id=election_id))

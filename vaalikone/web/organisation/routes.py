@@ -18,14 +18,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from vaalikone import reports
-from vaalikone.domain import organisations
+from vaalikone.domain import elections, organisations
 from vaalikone.extensions import limiter
+from vaalikone.i18n import current_language
 from vaalikone.i18n import gettext as _
 from vaalikone.matching.snapshot import get_snapshot
 from vaalikone.web.accounts import role_required
 from vaalikone.web.database import get_db
 from vaalikone.web.security import export_limit
-from vaalikone.web.spreadsheet import csv_response, csv_text
+from vaalikone.web.spreadsheet import csv_response
 from vaalikone.web.templating import shows_election
 
 bp = Blueprint("organisation", __name__, cli_group=None)
@@ -176,44 +177,33 @@ def _download(report, fmt: str):
         return jsonify(data)
     if fmt != "csv":
         abort(404)
-    rows: list[list] = [
-        ["table", "id", "name", "party", "median_or_alignment", "q1", "q3", "count", "strong"]
-    ]
-    for c in data["candidates"]:
-        rows.append(
-            ["candidate", c["id"], c["name"], c["party"] or "", c["alignment"], "", "", "", ""]
-        )
-    for p in data["parties"]:
-        rows.append(
-            ["party", p["id"], "", p["id"], p["median"], p["q1"], p["q3"], p["count"], p["strong"]]
-        )
-    for k in data["constituencies"]:
-        rows.append(
-            [
-                "constituency",
-                k["id"],
-                "",
-                "",
-                k["median"],
-                k["q1"],
-                k["q3"],
-                k["count"],
-                k["strong"],
-            ]
-        )
-    for s in data["statements"]:
-        rows.append(["statement", s["statement"], "", "", s["overall"], "", "", "", ""])
-        for party, share in s["by_party"].items():
-            rows.append(["statement_by_party", s["statement"], "", party, share, "", "", "", ""])
-    name = f"{report.organisation['id']}-{report.election['id']}.csv"
-    return csv_response(csv_text(rows), name)
+    excel_fi = request.args.get("muoto") == "excel-fi"
+    text = reports.as_csv(report, current_language(), excel_fi)
+    suffix = "-excel" if excel_fi else ""
+    name = f"{report.organisation['id']}-{report.election['id']}{suffix}.csv"
+    return csv_response("\ufeff" + text, name)
 
 
 @bp.route("/raportti/<election_id>/julkaisu", methods=["POST"])
 @role_required("organisation")
 def publish(election_id: str):
+    """Publishing or withdrawing the report asks first, with how many of its candidates answered."""
     if not FlaskForm().validate_on_submit():
         abort(400)
+    try:
+        organisations.ensure_publishable(get_db(), election_id)
+    except organisations.NotPublishable as error:
+        abort(404, description=str(error))
+    if request.form.get("confirm") != "1":
+        report = _report(current_user.organisation_id, election_id)
+        return render_template(
+            "organisation/publish.html",
+            report=report,
+            form=FlaskForm(),
+            publication=_publication(current_user.organisation_id, election_id),
+            candidates=sum(k["count"] for k in report.constituencies),
+            summary=elections.publication_summary(get_db(), election_id),
+        )
     try:
         public = organisations.toggle_report_publication(
             get_db(), current_user.organisation_id, election_id

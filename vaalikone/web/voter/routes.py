@@ -268,17 +268,33 @@ def _candidate_cells(
 
 
 @lru_cache(maxsize=10_000)
-def _match_cell(lang: str, text: str, bar: str | None, party: bool, span: str) -> Markup:
-    # Every match with the same text, range and bar width (0.1 steps) renders the same cell.
-    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party, span)
+def _match_cell(
+    lang: str, text: str, bar: str | None, party: bool, span: str, note: str = ""
+) -> Markup:
+    # Every match with the same text, range, bar width (0.1 steps) and note renders the same cell.
+    return _rows_macro("match_cell")(
+        text, math.nan if bar is None else float(bar), party, span, note
+    )
 
 
-def _match(value: float, party: bool = False, high: float | None = None) -> Markup:
+def _match(value: float, party: bool = False, high: float | None = None, note: str = "") -> Markup:
     """A match written as a rounded percentage (in the reader's language) beside its bar, with the range
     up to `high` that the candidate's blanks leave open."""
     span = "" if high is None else range_text(value, high)
     bar = None if value != value else f"{value:.1f}"
-    return _match_cell(current_language(), percent(value), bar, party, span)
+    return _match_cell(current_language(), percent(value), bar, party, span, note)
+
+
+def _candidate_match(c: dict[str, Any], statements: int) -> Markup:
+    """A candidate's match and range with how many statements they answered ("12/23"); "did not answer"
+    instead of a match when they answered none."""
+    if c.get("answered") == 0:
+        note = _("%(n)d/%(total)d vastattu", n=0, total=statements)
+        return _match_cell(current_language(), _("ei vastannut"), None, False, "", note)
+    if c.get("answered") is None:
+        return _match(c["match"], high=c["match_max"])
+    note = _("%(n)d/%(total)d vastattu", n=c["answered"], total=statements)
+    return _match(c["match"], high=c["match_max"], note=note)
 
 
 @lru_cache(maxsize=10_000)
@@ -347,7 +363,7 @@ def _table_rows(
         )
         candidate_rows.append(
             f'<tr><td class="num rank">{int(c["rank"])}.</td>'
-            f"{_match(c['match'], high=c['match_max'])}{cells}</tr>"
+            f"{_candidate_match(c, result.statements)}{cells}</tr>"
         )
     party_rows = [
         f"<tr>{_party_heading(lang, _party_name(p['party']), p['count'])}"
@@ -438,6 +454,14 @@ def _results_page(
                 # Chosen for comparison on another page of the list: kept, as hidden fields.
                 "kept": sorted((selected & all_ids) - visible_ids),
                 "party_options": _party_options(result),
+                # The first screen's summary: the best matches of the whole list, whatever is filtered.
+                "top": [
+                    c
+                    for c in result.candidates[:3]
+                    if c["match"] == c["match"] and c["answered"] != 0
+                ]
+                if result.answered
+                else [],
                 "error": error[1] if error and error[0] == eid else None,
             }
         )
@@ -453,9 +477,15 @@ def _results_page(
     )
 
 
-@bp.route("/tulokset", methods=["POST"])
+@bp.route("/tulokset", methods=["GET", "POST"])
 def results():
-    """The voter's results for every election of the quiz."""
+    """The voter's results for every election of the quiz.
+
+    Reached by GET (Back, Refresh, a bookmark), the page holds no answers: the server never had them to
+    keep. With JavaScript it posts the answers this browser tab keeps (sessionStorage, voter.js) again.
+    """
+    if request.method == "GET":
+        return render_template("voter/restore.html")
     context = _context()
     questions = _questions(context)
     answers, levels = _answers(questions)
@@ -470,7 +500,17 @@ def shared():
 
 @bp.route("/ehdokkaat/<int:candidate_id>", methods=["GET", "POST"])
 def candidate(candidate_id: int):
-    """A candidate's public answers; with the voter's answers (POST), side by side with the explanation."""
+    """A candidate's public answers; with the voter's answers (POST), side by side with the explanation.
+
+    The GET page is the same for everyone and can open in a new tab; with JavaScript it posts the answers
+    this browser tab keeps to show the side-by-side view.
+    """
+    if request.method == "POST":
+        return _candidate_page(candidate_id, _context())
+    return _candidate_page(candidate_id, None)
+
+
+def _candidate_page(candidate_id: int, context: voting.Context | None):
     db = get_db()
     detail = voting.candidate_detail(db, candidate_id, current_language())
     if detail is None:
@@ -478,12 +518,10 @@ def candidate(candidate_id: int):
     person, election, rows = detail
     shows_election(election)
     comparison = None
-    context = None
     answers: dict[str, int] = {}
     levels: dict[str, str] = {}
     questions: list[dict[str, Any]] = []
-    if request.method == "POST":
-        context = _context()
+    if context is not None:
         questions = voting.questions_for(db, context.ballots)
         answers, levels = _answers(questions)
         comparison = voting.explain_candidate(
@@ -510,18 +548,23 @@ def _themes(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {r["theme_id"]: r for r in rows}
 
 
-@bp.route("/vertailu", methods=["POST"])
+@bp.route("/vertailu", methods=["GET", "POST"])
 def compare():
-    """Two or three candidates side by side with the voter's own answers."""
+    """Two or three candidates side by side with the voter's own answers (one: that candidate's page)."""
+    if request.method == "GET":
+        return render_template("voter/restore.html")
     db = get_db()
     context = _context()
     questions = _questions(context)
     answers, levels = _answers(questions)
     ids = list(dict.fromkeys(request.form.getlist("c")))
     section = request.form.get("compare", "")
-    if not 2 <= len(ids) <= MAX_COMPARED or not all(re.fullmatch(r"[0-9]{1,18}", i) for i in ids):
-        error = _("Valitse vertailuun kaksi tai kolme ehdokasta. Valitsit %(n)d.", n=len(ids))
+    if not 1 <= len(ids) <= MAX_COMPARED or not all(re.fullmatch(r"[0-9]{1,18}", i) for i in ids):
+        error = _("Valitse vertailuun yhdestä kolmeen ehdokasta. Valitsit %(n)d.", n=len(ids))
         return _results_page(context, questions, answers, levels, (section, error))
+    if len(ids) == 1:
+        # One candidate: their page side by side with the voter's answers (the way there without JavaScript).
+        return _candidate_page(int(ids[0]), context)
     people = []
     weights = voting.weights_for(levels)
     for cid in ids:
@@ -547,6 +590,12 @@ def compare():
         themes=_themes(shown),
         view=_view_state(),
     )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.route("/menetelma")
