@@ -444,7 +444,11 @@ def test_an_organisation_publishes_reports_of_published_elections_only(app, db):
         assert response.status_code == 404
         assert "ei ole vielä julkaistu" in response.get_data(as_text=True)
     assert db.execute("SELECT count(*) FROM report_publication").fetchone()[0] == 0
-    assert client.post("/jarjesto/raportti/kunta-2029/julkaisu").status_code == 302
+    # A published election's report: first the confirmation with its summary, then the publication.
+    assert client.post("/jarjesto/raportti/kunta-2029/julkaisu").status_code == 200
+    confirmed = client.post("/jarjesto/raportti/kunta-2029/julkaisu", data={"confirm": "1"})
+    assert confirmed.status_code == 302
+    assert db.execute("SELECT count(*) FROM report_publication").fetchone()[0] == 1
 
 
 def test_api_errors_do_not_reveal_statements_of_unpublished_elections(app, db):

@@ -209,7 +209,7 @@ def test_the_party_page_is_reachable_without_the_quiz(demo_client):
 
 def shown_ids(html: str, election_id: str = "kunta-2025") -> list[int]:
     section = html.split(f'id="s-{election_id}"', 1)[1].split("</section>", 1)[0]
-    return [int(i) for i in re.findall(r'formaction="/ehdokkaat/(\d+)"', section)]
+    return [int(i) for i in re.findall(r'(?:formaction|href)="/ehdokkaat/(\d+)"', section)]
 
 
 def candidates_where(demo_app, where: str) -> set[int]:

@@ -175,7 +175,8 @@ def test_an_election_can_be_edited_and_deleted_while_nobody_stands_in_it(app, db
     )
     assert admin.post("/yllapito/vaalit/kunta-2029/muokkaa", data=changed).status_code == 302
     row = db.execute("SELECT date, answer_deadline, name_en FROM election").fetchone()
-    assert row[0] == "2029-04-15" and row[1].startswith("2029-04-01T12:00") and row[2] == "Renamed"
+    # 12:00 in Helsinki summer time (UTC+3), stored as the instant in UTC.
+    assert row[0] == "2029-04-15" and row[1] == "2029-04-01T09:00:00+00:00" and row[2] == "Renamed"
     other_year = election_form(date="2030-04-15", answer_deadline="2030-04-01T12:00")
     assert admin.post("/yllapito/vaalit/kunta-2029/muokkaa", data=other_year).status_code == 400
     assert admin.post("/yllapito/vaalit/kunta-2029/poista").status_code == 302

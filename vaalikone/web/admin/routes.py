@@ -103,7 +103,10 @@ def edit_election(election_id: str):
         form.kind.data = election["kind"]
         form.date.data = date.fromisoformat(election["date"])
         if election["answer_deadline"]:
-            form.answer_deadline.data = datetime.fromisoformat(election["answer_deadline"][:16])
+            # Stored as a UTC instant; the form shows and means Finnish time.
+            form.answer_deadline.data = datetime.fromisoformat(
+                elections.in_helsinki(election["answer_deadline"])
+            )
         for lang in ("fi", "sv", "en"):
             form[f"name_{lang}"].data = election[f"name_{lang}"]
     else:
