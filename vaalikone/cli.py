@@ -53,6 +53,10 @@ def init_db_command() -> None:
     """Create or upgrade the database schema and load the reference data (idempotent)."""
     from vaalikone.web.database import init_db
 
+    if current_app.config.get("READ_ONLY"):
+        raise click.ClickException(
+            "This node is read-only (VAALIKONE_READ_ONLY): run init-db on the primary."
+        )
     init_db(current_app)
     click.echo(f"Database ready: {database()}")
 
@@ -211,6 +215,34 @@ def backup_command(target: Path) -> None:
     click.echo(f"Backed up to {target}")
 
 
+@command("restore")
+@click.option(
+    "--from",
+    "replica",
+    required=True,
+    help="The Litestream replica: a directory, or a URL (file://, s3://, sftp://...).",
+)
+@click.option(
+    "--timestamp",
+    help="Restore the state at this moment (RFC 3339, e.g. 2025-04-13T12:00:00Z) instead of the latest.",
+)
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(replica: str, timestamp: str | None, target: Path) -> None:
+    """Restore the primary's database from its Litestream replica into a new file, and check it."""
+    from vaalikone.db import replica as replicas
+
+    if target.resolve() == Path(database()).resolve() and replicas.is_live(target):
+        raise click.ClickException(
+            f"{target} is this app's live database: restore into a new file, then swap it in "
+            "while the service is stopped."
+        )
+    try:
+        txid = replicas.restore(replica, target, timestamp=timestamp)
+    except replicas.ReplicaError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {target} (replica transaction {txid}); integrity check: ok")
+
+
 @click.group("translate")
 def translate_group() -> None:
     """Translation catalogs: update, compile, check."""
@@ -248,6 +280,7 @@ COMMANDS = (
     create_organisation_user_command,
     set_elected_command,
     backup_command,
+    restore_command,
     translate_group,
 )
 

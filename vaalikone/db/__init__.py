@@ -12,9 +12,25 @@ from pathlib import Path
 
 import sqlite_utils
 
+# Files this process must never write: a read-only node's copy of the primary's database. Every connection
+# to them, whoever opens it (a request, a snapshot rebuild, a command), is opened read-only by SQLite itself.
+_read_only: set[str] = set()
+
+
+def serve_read_only(path: str | Path) -> None:
+    """From now on, open `path` read-only and immutable: it only ever changes by being replaced whole
+    (an atomic rename), so SQLite needs neither locks nor the -shm file of a WAL database to read it."""
+    _read_only.add(str(Path(path).resolve()))
+
+
+def is_read_only(path: str | Path) -> bool:
+    return str(Path(path).resolve()) in _read_only
+
 
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the file with the settings every connection needs: WAL, a busy timeout, foreign keys."""
+    if is_read_only(path):
+        return connect_read_only(path)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Writers wait for each other instead of failing: the answer deadline brings many at once.
     conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False)
@@ -25,6 +41,18 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     return db
+
+
+def connect_read_only(path: str | Path) -> sqlite_utils.Database:
+    """A connection that cannot write: any attempt fails with "attempt to write a readonly database".
+
+    immutable=1: the file is never changed in place (see serve_read_only), so SQLite takes no locks and
+    creates no -shm or -journal beside it. A connection keeps reading the file it opened after the name
+    is given to a newer copy; get_db reopens on the next request."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
 
 
 @contextmanager
