@@ -231,11 +231,15 @@ def restore_command(replica: str, timestamp: str | None, target: Path) -> None:
     """Restore the primary's database from its Litestream replica into a new file, and check it."""
     from vaalikone.db import replica as replicas
 
-    if target.resolve() == Path(database()).resolve() and replicas.is_live(target):
-        raise click.ClickException(
-            f"{target} is this app's live database: restore into a new file, then swap it in "
-            "while the service is stopped."
-        )
+    if target.resolve() == Path(database()).resolve():
+        if not current_app.extensions.get("vaalikone.created_database"):
+            raise click.ClickException(
+                f"{target} is this app's live database: restore into a new file, then swap it in "
+                "while the service is stopped."
+            )
+        # Created empty a moment ago by this command's own start-up (VAALIKONE_DATABASE names the
+        # file to restore): nobody has saved anything in it.
+        replicas.remove_database(target)
     try:
         txid = replicas.restore(replica, target, timestamp=timestamp)
     except replicas.ReplicaError as error:

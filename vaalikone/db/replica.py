@@ -115,13 +115,13 @@ def restore(
         args += ["-txid", f"{txid:016x}"]
     done = _run([*args, replica_url(replica)], timeout)
     if done.returncode != 0:
-        _remove(target)
+        remove_database(target)
         raise ReplicaError(_("Palautus epäonnistui: {error}").format(error=_last_line(done)))
     restored = int(json.loads(done.stdout)["txid"], 16)
     try:
         check_integrity(target)
     except ReplicaError:
-        _remove(target)
+        remove_database(target)
         raise
     return restored
 
@@ -142,7 +142,8 @@ def check_integrity(path: Path) -> None:
         )
 
 
-def _remove(path: Path) -> None:
+def remove_database(path: Path) -> None:
+    """Delete a database file and its sidecars."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
@@ -193,7 +194,7 @@ class Follower:
             if latest == self.current_txid() and self.path.exists():
                 return False  # another worker swapped it in while this one waited
             fresh = self.path.with_name(f".{self.path.name}.{latest:016x}.{os.getpid()}")
-            _remove(fresh)
+            remove_database(fresh)
             try:
                 restored = restore(self.replica, fresh, txid=latest)
                 # A plain rollback-journal file: read-only connections then need nothing beside it.
@@ -202,7 +203,7 @@ class Follower:
                 conn.close()
                 os.replace(fresh, self.path)
             finally:
-                _remove(fresh)
+                remove_database(fresh)
             marker = self.txid_file.with_name(f".{self.txid_file.name}.{os.getpid()}")
             marker.write_text(f"{restored:016x}")
             os.replace(marker, self.txid_file)

@@ -53,6 +53,8 @@ def close_db(exc: BaseException | None = None) -> None:
 
 def init_db(app: Flask) -> None:
     """Bring the schema up to date and load the reference data and question bank into it."""
+    # A file this start creates holds nothing anyone saved: `restore` may put a replica's copy there.
+    app.extensions["vaalikone.created_database"] = not Path(app.config["DATABASE"]).exists()
     with opened(app.config["DATABASE"]) as db:
         apply_migrations(db)
         places.sync(db, app.extensions["vaalikone.bank"])
