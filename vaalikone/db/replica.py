@@ -64,7 +64,7 @@ def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
         )
     except subprocess.TimeoutExpired:
         raise ReplicaError(
-            _("Litestream ei vastannut {seconds} sekunnissa.").format(seconds=int(timeout))
+            _("Litestream ei vastannut %(seconds)s sekunnissa.", seconds=int(timeout))
         ) from None
 
 
@@ -72,7 +72,7 @@ def latest_txid(replica: str, timeout: float = 30) -> int | None:
     """The newest transaction id the replica holds (None when it holds nothing yet)."""
     done = _run(["ltx", "-level", "all", "-json", replica_url(replica)], timeout)
     if done.returncode != 0:
-        raise ReplicaError(_("Replikaa ei voitu lukea: {error}").format(error=_last_line(done)))
+        raise ReplicaError(_("Replikaa ei voitu lukea: %(error)s", error=_last_line(done)))
     files = json.loads(done.stdout or "[]")
     return max((int(f["max_txid"], 16) for f in files), default=None)
 
@@ -103,9 +103,7 @@ def restore(
     target = Path(target)
     if is_live(target):
         raise ReplicaError(
-            _("{path} on jo olemassa: valitse uusi tiedosto. Mitään ei korvattu.").format(
-                path=target
-            )
+            _("%(path)s on jo olemassa: valitse uusi tiedosto. Mitään ei korvattu.", path=target)
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     args = ["restore", "-json", "-o", str(target)]
@@ -116,7 +114,7 @@ def restore(
     done = _run([*args, replica_url(replica)], timeout)
     if done.returncode != 0:
         remove_database(target)
-        raise ReplicaError(_("Palautus epäonnistui: {error}").format(error=_last_line(done)))
+        raise ReplicaError(_("Palautus epäonnistui: %(error)s", error=_last_line(done)))
     restored = int(json.loads(done.stdout)["txid"], 16)
     try:
         check_integrity(target)
@@ -135,11 +133,9 @@ def check_integrity(path: Path) -> None:
     finally:
         conn.close()
     if result != "ok":
-        raise ReplicaError(_("Kopio ei läpäissyt eheystarkistusta: {result}").format(result=result))
+        raise ReplicaError(_("Kopio ei läpäissyt eheystarkistusta: %(result)s", result=result))
     if broken is not None:
-        raise ReplicaError(
-            _("Kopion viiteavaimet eivät täsmää: taulu {table}.").format(table=broken[0])
-        )
+        raise ReplicaError(_("Kopion viiteavaimet eivät täsmää: taulu %(table)s.", table=broken[0]))
 
 
 def remove_database(path: Path) -> None:
@@ -217,7 +213,7 @@ class Follower:
         if not self.path.exists():
             if not self.refresh():
                 raise ReplicaError(
-                    _("Replikassa {replica} ei ole vielä tietokantaa.").format(replica=self.replica)
+                    _("Replikassa %(replica)s ei ole vielä tietokantaa.", replica=self.replica)
                 )
 
     def start(self, interval: float) -> None:
