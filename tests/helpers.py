@@ -1,4 +1,4 @@
-"""Helpers for tests that drive real Chromium."""
+"""Helpers for tests: real Chromium pages, and the scripts in scripts/."""
 
 from __future__ import annotations
 
@@ -32,3 +32,18 @@ def cell_text(locator) -> str:
     at the ends is layout; a non-breaking space inside ("100\xa0%") is the locale's and stays.
     """
     return locator.inner_text().strip(" \t\r\n")
+
+
+def run_script(name: str, *args: str, timeout: float = 300):
+    """Run one of scripts/ with this interpreter; the finished process (stdout and stderr as text)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, str(root / "scripts" / name), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

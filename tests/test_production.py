@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -90,26 +92,10 @@ def test_two_nodes_behind_nginx(tmp_path):
 def test_load_script_loses_no_save_and_serves_no_5xx(fault):
     # A short run of scripts/loadtest (the full 60-second runs are in the README and issue notes): it
     # exits non-zero on any 5xx, any acknowledged save missing from the database, or a logged answer.
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "loadtest"),
-            "--seconds",
-            "6",
-            "--voters",
-            "30",
-            "--candidates",
-            "6",
-            "--think",
-            "0.1",
-            "--port",
-            str(free_port()),
-            *fault,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run_script(
+        "loadtest",
+        *("--seconds", "6", "--voters", "30", "--candidates", "6", "--think", "0.1"),
+        *("--port", str(free_port()), *fault),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
