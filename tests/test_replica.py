@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -358,3 +359,18 @@ def test_a_copy_that_went_back_in_time_is_served_as_it_is(demo_db_file, tmp_path
     assert served.version < later.version
     row = list(served.candidate_ids).index(1)
     assert served.people[row]["first_name"] != "Myöhempi"
+
+
+def test_read_only_without_a_replica_reads_the_primary_file_as_it_changes(demo_db_file, tmp_path):
+    # One machine, two processes: a read-only app on the file that the primary writes.
+    path = tmp_path / "shared.db"
+    shutil.copy(demo_db_file, path)
+    reader = create_app({**TEST_CONFIG, "DATABASE": str(path), "READ_ONLY": True}).test_client()
+    assert name_of(reader, 3).split()[0] != "Jaettu"
+
+    primary = sqlite3.connect(path)
+    primary.execute("UPDATE candidate SET first_name = 'Jaettu' WHERE id = 3")
+    primary.commit()
+    primary.close()
+
+    assert name_of(reader, 3).split()[0] == "Jaettu"

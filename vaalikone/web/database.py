@@ -64,8 +64,8 @@ def init_read_only(app: Flask) -> None:
     """Serve the database without ever writing it; with REPLICA, restore a first copy if there is none
     and keep it following the replica (each worker process polls; one restores at a time)."""
     path = app.config["DATABASE"]
-    serve_read_only(path)
     replica = app.config.get("REPLICA")
+    serve_read_only(path, immutable=bool(replica))
     if not replica:
         return
     follower = Follower(path, replica)
