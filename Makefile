@@ -42,8 +42,11 @@ translations: $(BIN)/activate
 bench: install
 	$(BIN)/python -m vaalikone.bench
 
+# Style and architecture: ruff's rules and formatting, and the import contracts of setup.cfg.
 lint: install-test
 	$(BIN)/ruff check vaalikone tests
+	$(BIN)/ruff format --check vaalikone tests
+	$(BIN)/lint-imports setup.cfg
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -27,3 +27,20 @@ graceful_timeout = 10
 accesslog = os.environ.get("VAALIKONE_ACCESS_LOG", "-")
 logger_class = "vaalikone.web.accesslog.PathOnlyLogger"
 errorlog = "-"
+
+
+def pre_fork(server, worker):
+    """The master must not run threads: a thread does not survive fork, and a snapshot rebuild started in
+    the master would leave every worker waiting for one that never finishes."""
+    import threading
+
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert not others, f"threads running in gunicorn's master before fork: {others}"
+
+
+def post_fork(server, worker):
+    """Nothing in the inherited matching store may be waiting for a thread that stayed in the master."""
+    from vaalikone.extensions import matching_store
+    from vaalikone.wsgi import app
+
+    assert not matching_store(app).rebuilding, "a snapshot rebuild was started in gunicorn's master"

@@ -3,6 +3,7 @@ real Chromium (Debian's /usr/bin/chromium driven by Playwright) with an axe-core
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +24,9 @@ from vaalikone.db import connect
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile("repeatable")
+
+# Commands speak the terminal's language; the tests read them in English whatever this machine's LANG is.
+os.environ["VAALIKONE_LANGUAGE"] = "en"
 
 CHROMIUM = "/usr/bin/chromium"
 TEST_CONFIG = {

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -34,11 +41,42 @@ def cell_text(locator) -> str:
     return locator.inner_text().strip(" \t\r\n")
 
 
+@contextmanager
+def gunicorn(args: list[str], env: dict[str, str], cwd: Path) -> Iterator[str]:
+    """A real gunicorn (`python -m gunicorn ARGS`) bound to a port the kernel chooses; yields its URL.
+
+    Binding port 0 and reading the address gunicorn reports leaves no window in which another process on
+    the machine could take a port probed beforehand.
+    """
+    server = subprocess.Popen(
+        [env.get("PYTHON", sys.executable), "-m", "gunicorn", *args, "--bind", "127.0.0.1:0"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = server.stderr.readline()
+            if not line and server.poll() is not None:
+                break
+            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
+            url = found.group(1) if found else None
+        assert url, "gunicorn did not start"
+        # Keep reading its log so that a chatty server never blocks on a full pipe.
+        threading.Thread(target=server.stderr.read, daemon=True).start()
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        server.stderr.close()
+
+
 def run_script(name: str, *args: str, timeout: float = 300):
     """Run one of scripts/ with this interpreter; the finished process (stdout and stderr as text)."""
-    import subprocess
-    import sys
-
     root = Path(__file__).resolve().parent.parent
     return subprocess.run(
         [sys.executable, str(root / "scripts" / name), *args],

@@ -6,13 +6,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_script
+from tests.helpers import gunicorn, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,43 +29,22 @@ def test_gunicorn_serves_and_logs_no_answers(demo_db_file, tmp_path):
 
     db = tmp_path / "prod.db"
     shutil.copy(demo_db_file, db)
-    port = free_port()
     log = tmp_path / "access.log"
     env = {
         **os.environ,
         "VAALIKONE_DATABASE": str(db),
-        "VAALIKONE_BIND": f"127.0.0.1:{port}",
         "VAALIKONE_WORKERS": "2",
         "VAALIKONE_ACCESS_LOG": str(log),
         "VAALIKONE_SECRET_KEY": "prod-test",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-                page = (
-                    opener.open(f"http://127.0.0.1:{port}/kysely?kunta=091", timeout=5)
-                    .read()
-                    .decode()
-                )
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(["-c", "gunicorn.conf.py"], env, ROOT) as url:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        page = opener.open(f"{url}/kysely?kunta=091", timeout=5).read().decode()
         token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
         body = f"csrf_token={token}&kunta=091&a-free-premises=5&a-market-rent=1".encode()
-        with opener.open(f"http://127.0.0.1:{port}/tulokset", body, timeout=5) as response:
+        with opener.open(f"{url}/tulokset", body, timeout=5) as response:
             assert response.status == 200
             assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
-    finally:
-        server.terminate()
-        server.wait(15)
     text = log.read_text()
     assert "POST /tulokset" in text
     assert "a-free-premises" not in text and "market-rent" not in text

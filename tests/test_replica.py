@@ -343,18 +343,20 @@ def test_a_copy_that_went_back_in_time_is_served_as_it_is(demo_db_file, tmp_path
     # A point-in-time restore on the primary reaches read nodes as a copy with lower data versions: what
     # was built from the later state must not be served, nor updated from.
     from vaalikone.matching.snapshot import get_snapshot
+    from vaalikone.matching.store import MatchingStore
 
+    store = MatchingStore()
     copy, earlier = tmp_path / "copy.db", tmp_path / "earlier.db"
     shutil.copy(demo_db_file, copy)
     shutil.copy(demo_db_file, earlier)
     with opened(copy) as db:
         with writing(db):
             db.execute("UPDATE candidate SET first_name = 'Myöhempi' WHERE id = 1")
-        later = get_snapshot(db, "kunta-2025")
+        later = get_snapshot(db, "kunta-2025", store=store)
     os.replace(earlier, copy)
 
     with opened(copy) as db:
-        served = get_snapshot(db, "kunta-2025")
+        served = get_snapshot(db, "kunta-2025", store=store)
 
     assert served.version < later.version
     row = list(served.candidate_ids).index(1)

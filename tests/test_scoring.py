@@ -1,7 +1,7 @@
 """The scorer: how a voter's answers become match percentages, rankings, party and goal summaries.
 
 Three kinds of test: small cases worked out by hand, properties any fair scorer must keep
-(hypothesis), and agreement with the plain-Python reference in tests/scoring_reference.py, which
+(hypothesis), and agreement with the plain-Python reference in vaalikone/matching/reference.py, which
 follows the documented formulas line by line.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests import scoring_reference as ref
+from vaalikone.matching import reference as ref
 from vaalikone.matching.scoring import (
     IMPORTANCE,
     CandidateMatrix,

@@ -13,6 +13,7 @@ import pytest
 from tests.builders import make_candidate, make_election
 from vaalikone.db import connect
 from vaalikone.matching import snapshot
+from vaalikone.matching.store import MatchingStore
 from vaalikone.web.database import get_db
 
 
@@ -76,11 +77,12 @@ def test_a_transaction_left_open_by_a_request_is_rolled_back(app):
 
 
 def test_voters_keep_the_previous_snapshot_while_the_next_is_built_in_the_background(app):
+    store = MatchingStore()
     db = connect(app.config["DATABASE"])
     make_election(db, published=True)
     changing = make_candidate(db)
     make_candidate(db, municipality="091", number=9)
-    first = snapshot.get_snapshot(db, "kunta-2029")
+    first = snapshot.get_snapshot(db, "kunta-2029", store=store)
     helsinki = first.constituency("kunta-2029:091")
     jyvaskyla = first.constituency("kunta-2029:179")
     db.execute(
@@ -89,12 +91,12 @@ def test_voters_keep_the_previous_snapshot_while_the_next_is_built_in_the_backgr
     )
     db.conn.commit()
     # Younger than max_staleness: served as it is.
-    assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5) is first
+    assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5, store=store) is first
     first.built_at = time.monotonic() - 60
     # Older: still served at once, while the next one is built in a thread of its own.
-    assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5) is first
-    snapshot.wait_for_rebuilds()
-    rebuilt = snapshot.get_snapshot(db, "kunta-2029", max_staleness=5)
+    assert snapshot.get_snapshot(db, "kunta-2029", max_staleness=5, store=store) is first
+    store.wait_for_rebuilds()
+    rebuilt = snapshot.get_snapshot(db, "kunta-2029", max_staleness=5, store=store)
     assert rebuilt is not first and rebuilt.version == first.version + 1
     row, column = (
         list(rebuilt.candidate_ids).index(changing),
@@ -110,7 +112,7 @@ def test_voters_keep_the_previous_snapshot_while_the_next_is_built_in_the_backgr
     db.execute("UPDATE election SET published_at = NULL")
     db.conn.commit()
     with pytest.raises(LookupError):
-        snapshot.get_snapshot(db, "kunta-2029", max_staleness=5)
+        snapshot.get_snapshot(db, "kunta-2029", max_staleness=5, store=store)
     db.conn.close()
 
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests import scoring_reference as ref
 from tests.conftest import TEST_CONFIG
 from tests.test_foundation import dump
 from vaalikone import create_app
 from vaalikone.db import connect
 from vaalikone.importers import yle
+from vaalikone.matching import reference as ref
 from vaalikone.matching import scoring
 from vaalikone.matching.snapshot import get_snapshot
 

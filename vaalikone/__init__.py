@@ -16,13 +16,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder="../templates",
+        template_folder=str(config_module.TEMPLATES_DIR),
     )
     config_module.configure(app, config)
-    from vaalikone import cli, requestmemo
+    from vaalikone import cli, extensions, requestmemo
     from vaalikone.web import accounts, database, errors, i18n, readonly, security, templating
 
     requestmemo.init_app(app)
+    extensions.init_matching(app)
     i18n.init_app(app)
     templating.init_app(app)
     database.init_app(app)

@@ -3,7 +3,7 @@
 Each row is a function returning Row objects, listed in ROWS, so later work can add rows (real
 election data, report rendering) without touching the rest. Data are synthetic: five-point answers
 drawn with np.random.default_rng(42), about 5 % of them missing. The plain-Python reference
-(tests/scoring_reference.py, importable when run from the repository root) is timed on the same
+(vaalikone/matching/reference.py) is timed on the same
 data in the same run, so the speed-up column compares like with like.
 
 `--quick` shrinks every size for a smoke run (tests/test_bench.py); its timings mean nothing.
@@ -18,10 +18,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 
 import numpy as np
 
+from vaalikone.matching import reference as reference_scorer
 from vaalikone.matching import scoring
 
 SEED = 42
@@ -98,15 +98,6 @@ def voter(rng: np.random.Generator, n_questions: int) -> tuple[np.ndarray, np.nd
     return answers(rng, 1, n_questions)[0], weights
 
 
-def reference_module() -> ModuleType | None:
-    """tests/scoring_reference.py when run from a checkout, else None (the column stays empty)."""
-    try:
-        from tests import scoring_reference
-    except ImportError:
-        return None
-    return scoring_reference
-
-
 def one_voter_row(sizes: Sizes, n_candidates: int, target: float) -> Row:
     """One voter against n_candidates, timed beside the plain-Python reference on the same data."""
     rng = np.random.default_rng(SEED)
@@ -114,13 +105,10 @@ def one_voter_row(sizes: Sizes, n_candidates: int, target: float) -> Row:
     v, w = voter(rng, sizes.questions)
     matrix = scoring.CandidateMatrix(candidates)
     seconds, matches = timed(lambda: scoring.match(v, w, matrix), sizes.runs)
-    reference, note = None, ""
-    ref = reference_module()
-    if ref is not None:
-        lists = (v.tolist(), w.tolist(), candidates.tolist())
-        # The reference is slow and has nothing to warm up: no untimed call.
-        reference, expected = timed(lambda: ref.match(*lists), sizes.reference_runs, False)
-        note = f"max diff vs reference {np.max(np.abs(matches - np.array(expected))):.0e}"
+    lists = (v.tolist(), w.tolist(), candidates.tolist())
+    # The reference is slow and has nothing to warm up: no untimed call.
+    reference, expected = timed(lambda: reference_scorer.match(*lists), sizes.reference_runs, False)
+    note = f"max diff vs reference {np.max(np.abs(matches - np.array(expected))):.0e}"
     size = f"{n_candidates:,} x {sizes.questions}"
     return Row("match, one voter", size, seconds, sizes.runs, target, reference, note)
 
@@ -199,13 +187,10 @@ def real_data_rows(sizes: Sizes) -> list[Row]:
         return scoring.rank(scoring.match(v, w, matrix), numbers)
 
     seconds, order = timed(rank_all, sizes.runs)
-    reference, note = None, ""
-    ref = reference_module()
-    if ref is not None:
-        lists = (v.tolist(), w.tolist(), real.tolist())
-        reference, expected = timed(lambda: ref.match(*lists), sizes.reference_runs, False)
-        got = scoring.match(v, w, matrix)
-        note = f"max diff vs reference {np.max(np.abs(got - np.array(expected))):.0e}"
+    lists = (v.tolist(), w.tolist(), real.tolist())
+    reference, expected = timed(lambda: reference_scorer.match(*lists), sizes.reference_runs, False)
+    got = scoring.match(v, w, matrix)
+    note = f"max diff vs reference {np.max(np.abs(got - np.array(expected))):.0e}"
     voters = real[rng.integers(0, len(real), sizes.batch_voters)]
     batch = median_seconds(lambda: scoring.match_batch(voters, w, matrix), sizes.batch_runs)
     size = f"{real.shape[0]:,} x {real.shape[1]}"

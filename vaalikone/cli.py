@@ -20,7 +20,8 @@ from flask.cli import with_appcontext
 
 from vaalikone import catalogs
 from vaalikone.db import opened
-from vaalikone.i18n import language, terminal_language
+from vaalikone.i18n import gettext as _
+from vaalikone.i18n import language, ngettext, terminal_language
 
 
 def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
@@ -37,11 +38,23 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
     return decorator
 
 
-def fail_with_problems(problems: list[str], what: str = "nothing was imported") -> None:
+def fail_with_problems(problems: list[str], changed: bool = False) -> None:
     """Print every problem ("row N, column X: ...") and stop with a non-zero exit: nothing was written."""
     for problem in problems:
         click.echo(problem, err=True)
-    raise click.ClickException(f"{len(problems)} problem(s): {what}.")
+    if changed:
+        raise click.ClickException(
+            ngettext(
+                "%(num)d ongelma: mitään ei muutettu.",
+                "%(num)d ongelmaa: mitään ei muutettu.",
+                len(problems),
+            )
+        )
+    raise click.ClickException(
+        ngettext(
+            "%(num)d ongelma: mitään ei tuotu.", "%(num)d ongelmaa: mitään ei tuotu.", len(problems)
+        )
+    )
 
 
 def database() -> str:
@@ -58,7 +71,7 @@ def init_db_command() -> None:
             "This node is read-only (VAALIKONE_READ_ONLY): run init-db on the primary."
         )
     init_db(current_app)
-    click.echo(f"Database ready: {database()}")
+    click.echo(_("Tietokanta on valmis: %(path)s", path=database()))
 
 
 @command("demo")
@@ -69,12 +82,17 @@ def demo_command(if_empty: bool) -> None:
 
     with opened(database()) as db:
         if if_empty and demo.is_loaded(db):
-            click.echo("Demo data already loaded.")
+            click.echo(_("Esittelyaineisto on jo ladattu."))
             return
         counts = demo.load_demo(db)
     for election_id, n in counts.items():
-        click.echo(f"{election_id}: {n} candidates")
-    click.echo(f"Demo accounts use the password '{demo.DEMO_PASSWORD}' (see README).")
+        click.echo(_("%(election)s: %(n)d ehdokasta", election=election_id, n=n))
+    click.echo(
+        _(
+            "Esittelytilien salasana on %(password)s (katso README).",
+            password=repr(demo.DEMO_PASSWORD),
+        )
+    )
 
 
 @command("import-yle")
@@ -102,9 +120,7 @@ def import_yle_command(path: Path, year: str | None, fmt: str) -> None:
         written = yle.write(db, data)
     for key, value in data.summary().items():
         click.echo(f"{key}: {value}")
-    click.echo(
-        "Imported." if written else "Already imported from identical files: nothing changed."
-    )
+    click.echo(_("Tuotu.") if written else _("Tuotu jo samoista tiedostoista: mitään ei muutettu."))
 
 
 @command("import-candidates")
@@ -117,12 +133,13 @@ def import_candidates_command(election_id: str, path: str) -> None:
 
     with opened(database()) as db:
         if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
-            raise click.ClickException(f"Unknown election {election_id}.")
+            raise click.ClickException(_("Tuntemattomat vaalit %(id)s.", id=election_id))
         with open(path, "rb") as f:
             parsed = candidate_import.parse(db, f.read(), election_id)
         if parsed.problems:
             fail_with_problems(parsed.problems)
-        click.echo(f"Imported {candidate_import.write(db, parsed, now())} candidates.")
+        count = candidate_import.write(db, parsed, now())
+        click.echo(_("Tuotu %(n)d ehdokasta.", n=count))
 
 
 @command("create-admin")
@@ -137,7 +154,7 @@ def create_admin_command(email: str, password: str) -> None:
             accounts.create_admin(db, email, password)
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Administrator {email} ready.")
+    click.echo(_("Ylläpitäjä %(email)s on valmis.", email=email))
 
 
 @command("create-organisation-user")
@@ -171,7 +188,8 @@ def create_organisation_user_command(
             )
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Invitation for {email}: /kutsu/{token}")
+    link = "/kutsu/" + token
+    click.echo(_("Kutsu osoitteelle %(email)s: %(link)s", email=email, link=link))
 
 
 @command("set-elected")
@@ -186,17 +204,22 @@ def set_elected_command(election_id: str, path: str) -> None:
     with opened(database()) as db:
         updates, problems = elections.parse_elected(db, election_id, text)
         if problems:
-            fail_with_problems(problems, "nothing was changed")
+            fail_with_problems(problems, changed=True)
         elections.set_elected(db, updates)
-    click.echo(f"Updated {len(updates)} candidates.")
+    click.echo(_("Päivitettiin %(n)d ehdokasta.", n=len(updates)))
 
 
 @command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path) -> None:
-    """Copy the database while the service runs (SQLite online backup): readers and writers go on."""
+    """Copy the database while the service runs: readers and writers are not stopped."""
     if target.exists():
-        raise click.ClickException(f"{target} exists: choose a new file, nothing was overwritten.")
+        raise click.ClickException(
+            _(
+                "%(path)s on jo olemassa: valitse uusi tiedosto. Mitään ei korvattu.",
+                path=str(target),
+            )
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(database(), timeout=30)
     destination = sqlite3.connect(target)
@@ -211,8 +234,10 @@ def backup_command(target: Path) -> None:
     finally:
         check.close()
     if result != "ok":
-        raise click.ClickException(f"The copy failed its integrity check: {result}")
-    click.echo(f"Backed up to {target}")
+        raise click.ClickException(
+            _("Kopio ei läpäissyt eheystarkistusta: %(result)s", result=result)
+        )
+    click.echo(_("Varmuuskopio: %(path)s", path=str(target)))
 
 
 @command("restore")
@@ -272,7 +297,8 @@ def translate_check() -> None:
         click.echo(line, err=True)
     if problems:
         sys.exit(1)
-    click.echo("All catalogs complete.")
+    with language(terminal_language()):
+        click.echo(_("Kaikki käännösluettelot ovat valmiita."))
 
 
 COMMANDS = (

@@ -13,8 +13,19 @@ from flask import Flask
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
+
+def _shipped(name: str) -> Path:
+    """A top-level folder of the repository (templates/, questions/): beside the package in a checkout,
+    inside it in an installed wheel (see setup.py)."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PROJECT_DIR / name
+
+
+TEMPLATES_DIR = _shipped("templates")
+QUESTIONS_DIR = _shipped("questions")
+
 DEFAULTS: dict[str, Any] = {
-    "QUESTIONS_DIR": str(PROJECT_DIR / "questions"),
+    "QUESTIONS_DIR": str(QUESTIONS_DIR),
     "BABEL_DEFAULT_LOCALE": "fi",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
     "LANGUAGES": ["fi", "sv", "en"],
@@ -42,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
     "RESULTS_PAGE_SIZE": 20,
     # Seconds a worker may serve voters a snapshot older than the latest saved answers (see snapshot.py).
     "SNAPSHOT_MAX_STALENESS": 5.0,
+    # What a worker keeps between requests (vaalikone.matching.store), least recently used first out:
+    # published snapshots (elections x database files) and memoised election structure per database.
+    "SNAPSHOT_CACHE_SIZE": 64,
+    "MEMO_CACHE_SIZE": 4096,
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,14 @@ def current_language() -> str:
     return _language.get()
 
 
-def set_language(lang: str) -> None:
-    """Make `lang` the active language of this context (a request, a command); unknown codes mean fi."""
-    _language.set(lang if lang in LANGUAGES else "fi")
+def set_language(lang: str) -> Token[str]:
+    """Make `lang` the active language of this context (a request); unknown codes mean fi. Returns the
+    token that `reset_language` takes to restore the previous one."""
+    return _language.set(lang if lang in LANGUAGES else "fi")
+
+
+def reset_language(token: Token[str]) -> None:
+    _language.reset(token)
 
 
 @contextmanager

@@ -23,7 +23,8 @@ import sqlite_utils
 
 from vaalikone.db import writing
 from vaalikone.domain.places import read_csv
-from vaalikone.importers import decode_utf8
+from vaalikone.i18n import gettext as _
+from vaalikone.importers import decode_utf8, problem
 
 SCALE = [1, 2, 4, 5]
 SKIPPED_2015 = {"", "3"}
@@ -92,14 +93,20 @@ class YleData:
 
 
 def _rows(path: Path, problems: list[str]) -> tuple[list[str], list[list[str]]]:
-    text = decode_utf8(path.read_bytes(), problems, where=f"{path.name}: ")
+    text = decode_utf8(path.read_bytes(), problems, file=path.name)
     if text is None:
         return [], []
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
-        problems.append(f"{path.name}: row 1, column -: the file is empty")
+        problems.append(problem(1, "-", _("tiedosto on tyhjä"), path.name))
         return [], []
     return rows[0], rows[1:]
+
+
+def _cells(found: int, expected: int) -> str:
+    return _(
+        "rivillä on %(found)d solua, otsikkorivillä %(expected)d", found=found, expected=expected
+    )
 
 
 def _slug(text: str) -> str:
@@ -129,13 +136,13 @@ def _fingerprint(*paths: Path) -> str:
 def _questions(path: Path, year: str, problems: list[str]) -> list[dict[str, Any]]:
     header, rows = _rows(path, problems)
     if header and header[:2] != ["qid", "text"]:
-        problems.append(f"{path.name}: row 1, column qid/text: expected the columns qid,text")
+        problems.append(problem(1, "qid/text", _("odotettiin sarakkeita qid,text"), path.name))
         return []
     out = []
     for i, row in enumerate(rows, start=2):
         if len(row) != 2 or not row[0] or not row[1].strip():
             problems.append(
-                f"{path.name}: row {i}, column text: a statement needs an id and a text"
+                problem(i, "text", _("väitteellä on oltava tunnus ja teksti"), path.name)
             )
             continue
         out.append(
@@ -187,7 +194,7 @@ def _open(
     file, or problems in reading them, stop the import here."""
     for path in (answers_path, questions_path):
         if not path.is_file():
-            raise YleImportError([f"{path}: row -, column -: file not found"])
+            raise YleImportError([problem("-", "-", _("tiedostoa ei löydy"), str(path))])
     data = YleData(year, _fingerprint(answers_path, questions_path))
     data.questions = _questions(questions_path, year, problems)
     header, rows = _rows(answers_path, problems)
@@ -204,13 +211,13 @@ def read_2023(directory: Path) -> YleData:
     )
     for name in ("vaalipiiri", "puolue"):
         if name not in header:
-            problems.append(f"answers.csv: row 1, column {name}: missing column")
+            problems.append(problem(1, name, _("sarake puuttuu"), "answers.csv"))
     columns = {}
     stripped = [h.strip() for h in header]  # one header carries a trailing space
     for q in data.questions:
         if q["text_fi"] not in stripped:
             problems.append(
-                f"answers.csv: row 1, column {q['source_qid']}: missing column for the statement"
+                problem(1, q["source_qid"], _("väitteen sarake puuttuu"), "answers.csv")
             )
         else:
             columns[q["id"]] = stripped.index(q["text_fi"])
@@ -221,15 +228,18 @@ def read_2023(directory: Path) -> YleData:
     seen: Counter[tuple[str, ...]] = Counter()
     for i, row in enumerate(rows, start=2):
         if len(row) != len(header):
-            problems.append(
-                f"answers.csv: row {i}, column -: {len(row)} cells, the header has {len(header)}"
-            )
+            problems.append(problem(i, "-", _cells(len(row), len(header)), "answers.csv"))
             continue
         seen[tuple(row)] += 1
         district = by_name.get(row[header.index("vaalipiiri")])
         if district is None:
             problems.append(
-                f"answers.csv: row {i}, column vaalipiiri: unknown electoral district {row[0]!r}"
+                problem(
+                    i,
+                    "vaalipiiri",
+                    _("tuntematon vaalipiiri %(value)s", value=repr(row[0])),
+                    "answers.csv",
+                )
             )
             continue
         party = _party(data, row[header.index("puolue")], lookup)
@@ -256,7 +266,12 @@ def read_2023(directory: Path) -> YleData:
             if raw:
                 if raw not in ("1", "2", "4", "5"):
                     problems.append(
-                        f"answers.csv: row {i}, column {q['source_qid']}: {raw!r} is not one of 1, 2, 4, 5"
+                        problem(
+                            i,
+                            q["source_qid"],
+                            _("%(value)s ei ole 1, 2, 4 eikä 5", value=repr(raw)),
+                            "answers.csv",
+                        )
                     )
                     continue
                 value = int(raw)
@@ -298,7 +313,7 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
     required = FULL_REQUIRED if fmt == "full" else LIKERT_REQUIRED
     for column in required:
         if column not in header:
-            problems.append(f"{name}: row 1, column {column}: missing column")
+            problems.append(problem(1, column, _("sarake puuttuu"), name))
     columns, comments = {}, {}
     for q in data.questions:
         number = q["source_qid"].lstrip("q")
@@ -311,13 +326,18 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
             comment = [j for j, h in enumerate(header) if h == f"{number}|kommentti"]
             if not match:
                 problems.append(
-                    f"{name}: row 1, column {number}|…: missing column for {q['source_qid']}"
+                    problem(
+                        1,
+                        f"{number}|…",
+                        _("väitteen %(id)s sarake puuttuu", id=q["source_qid"]),
+                        name,
+                    )
                 )
             else:
                 columns[q["id"]] = match[0]
                 comments[q["id"]] = comment[0] if comment else None
         elif q["source_qid"] not in header:
-            problems.append(f"{name}: row 1, column {q['source_qid']}: missing column")
+            problems.append(problem(1, q["source_qid"], _("sarake puuttuu"), name))
         else:
             columns[q["id"]] = header.index(q["source_qid"])
     if problems:
@@ -328,25 +348,27 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
     seen: Counter[tuple[str, ...]] = Counter()
     for i, row in enumerate(rows, start=2):
         if len(row) != len(header):
-            problems.append(
-                f"{name}: row {i}, column -: {len(row)} cells, the header has {len(header)}"
-            )
+            problems.append(problem(i, "-", _cells(len(row), len(header)), name))
             continue
         seen[tuple(v for j, v in enumerate(row) if j != col["id"])] += 1
         yle_id = row[col["id"]].strip()
         if not yle_id.isdigit():
-            problems.append(f"{name}: row {i}, column id: {yle_id!r} is not a number")
+            problems.append(
+                problem(i, "id", _("%(value)s ei ole numero", value=repr(yle_id)), name)
+            )
             continue
         district = by_number.get(row[col["vaalipiiri"]][:2])
         if district is None:
-            problems.append(f"{name}: row {i}, column vaalipiiri: unknown electoral district")
+            problems.append(problem(i, "vaalipiiri", _("tuntematon vaalipiiri"), name))
             continue
         party_name = row[col["puolue"]].strip()
         party = _party(data, party_name, lookup)
         cid = ID_BASE["2015"] + int(yle_id)
         elected = row[col["valittu"]].strip()
         if elected not in ("0", "1"):
-            problems.append(f"{name}: row {i}, column valittu: {elected!r} is not 0 or 1")
+            problems.append(
+                problem(i, "valittu", _("%(value)s ei ole 0 tai 1", value=repr(elected)), name)
+            )
             continue
         age_raw = row[col["ikä" if fmt == "full" else "ika"]].strip()
         candidate = {
@@ -363,7 +385,9 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
             number = row[col["ehdokasnumero"]].strip()
             if not number.isdigit():
                 problems.append(
-                    f"{name}: row {i}, column ehdokasnumero: {number!r} is not a number"
+                    problem(
+                        i, "ehdokasnumero", _("%(value)s ei ole numero", value=repr(number)), name
+                    )
                 )
                 continue
             language = {"suomi": ["fi"], "ruotsi": ["sv"]}.get(
@@ -388,7 +412,12 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
             raw = row[columns[q["id"]]].strip()
             if raw not in SKIPPED_2015 and raw not in ("1", "2", "4", "5"):
                 problems.append(
-                    f"{name}: row {i}, column {q['source_qid']}: {raw!r} is not one of 1–5 or empty"
+                    problem(
+                        i,
+                        q["source_qid"],
+                        _("%(value)s ei ole 1–5 eikä tyhjä", value=repr(raw)),
+                        name,
+                    )
                 )
                 continue
             value = None if raw in SKIPPED_2015 else int(raw)
@@ -412,7 +441,14 @@ def read_2015(directory: Path, fmt: str = "full") -> YleData:
     ids = Counter(c["external_id"] for c in data.candidates)
     for yle_id, n in ids.items():
         if n > 1:
-            problems.append(f"{name}: row -, column id: candidate id {yle_id} appears {n} times")
+            problems.append(
+                problem(
+                    "-",
+                    "id",
+                    _("ehdokastunnus %(id)s on tiedostossa %(n)d kertaa", id=yle_id, n=n),
+                    name,
+                )
+            )
     data.duplicate_rows = sum(n - 1 for n in seen.values() if n > 1)
     if problems:
         raise YleImportError(problems)

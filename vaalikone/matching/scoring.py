@@ -32,7 +32,7 @@ The same scorer serves the rest of the application:
 
 Matches are computed in float64 throughout. float32 storage would be about twice as fast, but its
 rounding (around 1e-7 relative) would make mathematically equal matches differ and break the 1e-9
-agreement with the plain-Python reference in tests/scoring_reference.py; float64 already meets the
+agreement with the plain-Python reference in vaalikone/matching/reference.py; float64 already meets the
 speed targets measured by `python -m vaalikone.bench`.
 """  # noqa: E501  (the formula block above is quoted verbatim from the specification)
 

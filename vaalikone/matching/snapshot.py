@@ -27,6 +27,8 @@ import sqlite_utils
 
 from vaalikone.db import database_file, opened
 from vaalikone.matching.scoring import CandidateMatrix, Groups, normalise, party_profiles
+from vaalikone.matching.store import MatchingStore
+from vaalikone.matching.store import current as current_store
 
 
 @dataclass
@@ -150,10 +152,6 @@ LISTED_COLUMNS = (
     "elected",
 )
 
-_cache: dict[tuple[str, str], ElectionSnapshot] = {}
-_lock = threading.Lock()  # one synchronous build at a time
-_rebuilding: dict[tuple[str, str], threading.Thread] = {}  # background rebuilds under way
-_rebuilding_lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -168,21 +166,24 @@ def get_snapshot(
     *,
     published_only: bool = True,
     max_staleness: float = 0.0,
+    store: MatchingStore | None = None,
 ) -> ElectionSnapshot:
-    """The election's snapshot, rebuilt only if its answers changed since it was built.
+    """The election's snapshot from the app's store, rebuilt only if its answers changed since it was built.
 
     While candidates are saving at the deadline, every save changes the version; `max_staleness` lets a
     worker keep serving a snapshot up to that many seconds old, and then serve it while a background
     thread builds the next. With max_staleness 0, or after a change of publication, it rebuilds at once.
+    An unknown election raises LookupError before anything is kept.
     """
-    key = (database_file(db), election_id)
+    store = store or current_store()
     row = db.execute(
         "SELECT data_version, published_at FROM election WHERE id = ?", [election_id]
     ).fetchone()
     if row is None:
         raise LookupError(election_id)
+    key = (database_file(db), election_id)
     version, published_at = row
-    cached = _cache.get(key)
+    cached = store.snapshots.get(key)
     if cached is not None and version < cached.version:
         # The database went back: a read-only node's copy replaced by one restored to an earlier point.
         # Nothing built from the later state may be served or updated from.
@@ -195,11 +196,11 @@ def get_snapshot(
         snapshot = cached
     elif same_publication and max_staleness > 0:
         # Only answers changed: serve this one while a background thread builds the next.
-        _rebuild_in_background(key, election_id, cached)
+        _rebuild_in_background(store, key, election_id, cached)
         snapshot = cached
     else:
-        with _lock:
-            latest = _cache.get(key)
+        with store.build_lock:
+            latest = store.snapshots.get(key)
             if (
                 latest is not None
                 and latest.version == version
@@ -207,19 +208,21 @@ def get_snapshot(
             ):
                 snapshot = latest  # rebuilt by another thread while this one waited
             else:
-                snapshot = _cache[key] = build_snapshot(db, election_id, previous=cached)
+                snapshot = store.snapshots.put(
+                    key, build_snapshot(db, election_id, previous=cached)
+                )
     if published_only and not snapshot.election.get("published_at"):
         raise LookupError(election_id)
     return snapshot
 
 
 def _rebuild_in_background(
-    key: tuple[str, str], election_id: str, previous: ElectionSnapshot
+    store: MatchingStore, key: tuple[str, str], election_id: str, previous: ElectionSnapshot
 ) -> None:
     """Build the election's next snapshot in a thread of its own (at most one per election) and put it in
     place of `previous`, with the constituencies voters were using already prepared."""
-    with _rebuilding_lock:
-        if key in _rebuilding:
+    with store.rebuilding_lock:
+        if key in store.rebuilding:
             return
 
         def rebuild() -> None:
@@ -232,25 +235,16 @@ def _rebuild_in_background(
                     except LookupError:  # its last candidate has gone
                         pass
                 fresh._previous_views = {}  # let the old matrices go
-                if _cache.get(key) is previous:  # nobody put a newer one in place meanwhile
-                    _cache[key] = fresh
+                store.snapshots.replace(key, previous, fresh)  # unless a newer one is in place
             except Exception:  # noqa: BLE001 - voters keep the previous snapshot; the next request retries
                 log.exception("rebuilding the snapshot of %s failed", election_id)
             finally:
-                with _rebuilding_lock:
-                    _rebuilding.pop(key, None)
+                with store.rebuilding_lock:
+                    store.rebuilding.pop(key, None)
 
         thread = threading.Thread(target=rebuild, name=f"snapshot-{election_id}", daemon=True)
-        _rebuilding[key] = thread
+        store.rebuilding[key] = thread
     thread.start()
-
-
-def wait_for_rebuilds(timeout: float = 10.0) -> None:
-    """Wait until the background rebuilds under way have finished (for tests and scripts)."""
-    with _rebuilding_lock:
-        threads = list(_rebuilding.values())
-    for thread in threads:
-        thread.join(timeout)
 
 
 def _questions(db: sqlite_utils.Database, election_id: str) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +21,7 @@ import sqlite_utils
 from vaalikone.db import database_file
 from vaalikone.matching import scoring
 from vaalikone.matching.snapshot import get_snapshot
+from vaalikone.matching.store import current as current_store
 from vaalikone.requestmemo import per_request
 
 IMPORTANCE = scoring.IMPORTANCE
@@ -63,33 +63,18 @@ _STRUCTURE_SQL = """
            (SELECT value FROM meta WHERE key = 'reference')
     FROM election ORDER BY id
 """
-_memos: dict[str, tuple[Any, dict[Any, Any]]] = {}
-_memo_lock = threading.Lock()
-
-
-def _memo(db: sqlite_utils.Database) -> dict[Any, Any]:
-    """This worker's memo for the database's current elections and constituencies (one small query)."""
-    path = database_file(db)
-    # Asked a few times per page: the query runs once per request (every time outside one).
-    key = per_request(
-        f"vaalikone_structure:{path}", lambda: tuple(db.execute(_STRUCTURE_SQL).fetchall())
-    )
-    held = _memos.get(path)
-    if held is None or held[0] != key:
-        with _memo_lock:
-            held = _memos.get(path)
-            if held is None or held[0] != key:
-                held = (key, {})
-                _memos[path] = held
-    return held[1]
 
 
 def _memoised(db: sqlite_utils.Database, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    """make(), kept in this worker's memo (see _memo) under key; shared between requests: read only."""
-    memo = _memo(db)
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
+    """make(), kept in the app's memo for the database's current elections and constituencies (one small
+    query per request decides whether they changed); shared between requests: read only. Callers pass
+    keys made of values read from the database or checked against it, never raw request input."""
+    path = database_file(db)
+    # Asked a few times per page: the query runs once per request (every time outside one).
+    structure = per_request(
+        f"vaalikone_structure:{path}", lambda: tuple(db.execute(_STRUCTURE_SQL).fetchall())
+    )
+    return current_store().memo(path, structure).remember(key, make)
 
 
 def statement_ids(db: sqlite_utils.Database) -> frozenset[str]:
@@ -201,6 +186,8 @@ def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, An
 
 def municipality_rounds(db: sqlite_utils.Database, code: str) -> list[Round]:
     """The municipality's published elections grouped by election day, newest first (shared: read only)."""
+    if code not in _municipality_codes(db):
+        return []
     return _memoised(db, ("rounds", code), lambda: _municipality_rounds(db, code))
 
 
@@ -226,7 +213,19 @@ def context_for_municipality(
     (it organises health and social services itself), neither on Åland (it has its own elections).
     Shared between requests: callers must not change it.
     """
+    if code not in _municipality_codes(db):
+        return None  # answered without being remembered
+    if date is not None and date not in {r.date for r in municipality_rounds(db, code)}:
+        date = None  # an unknown day means the newest, as the page shows it
     return _memoised(db, ("context", code, date), lambda: _context_for_municipality(db, code, date))
+
+
+def _municipality_codes(db: sqlite_utils.Database) -> frozenset[str]:
+    return _memoised(
+        db,
+        ("municipality-codes",),
+        lambda: frozenset(c for (c,) in db.execute("SELECT code FROM municipality")),
+    )
 
 
 def _context_for_municipality(
@@ -415,9 +414,7 @@ def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
 
 def _staleness() -> float:
     """How old a snapshot voters may be served while candidates are saving (see snapshot.py)."""
-    from flask import current_app, has_app_context
-
-    return float(current_app.config["SNAPSHOT_MAX_STALENESS"]) if has_app_context() else 0.0
+    return current_store().max_staleness
 
 
 def _nan_last(value: float) -> float:

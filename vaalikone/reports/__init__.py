@@ -123,18 +123,7 @@ def build(
     texts = {q["id"]: q for q in db.query("SELECT * FROM question")}
     for g in goals:
         g["question"] = texts[g["question_id"]]
-    in_region = region_mask(db, org, snapshot)[snapshot.constituency_index]
-    rows = np.flatnonzero(in_region)
-    if elected_only:
-        elected = {
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM candidate WHERE election_id = ? AND elected = 1", [election_id]
-            )
-        }
-        rows = np.array(
-            [i for i in rows if int(snapshot.candidate_ids[i]) in elected], dtype=np.int64
-        )
+    rows = _candidates_in_region(db, org, snapshot, elected_only)
     answers = snapshot.answers[rows]
     if goals:
         aligned = scoring.alignment(positions, weights, answers)
@@ -145,78 +134,21 @@ def build(
         c["id"]: c
         for c in db.query("SELECT * FROM constituency WHERE election_id = ?", [election_id])
     }
-
-    # Constituencies of the region.
     const_index = snapshot.constituency_index[rows]
-    summary = scoring.group_summary(
-        aligned, const_index, len(snapshot.constituency_ids), strong=STRONG
+    constituency_rows = _group_rows(
+        aligned, const_index, snapshot.constituency_ids, lambda cid: ("constituency", consts[cid])
     )
-    constituency_rows = []
-    for k, cid in enumerate(snapshot.constituency_ids):
-        if summary.count[k] == 0:
-            continue
-        constituency_rows.append(
-            {
-                "id": cid,
-                "constituency": consts[cid],
-                "median": float(summary.median[k]),
-                "q1": float(summary.q1[k]),
-                "q3": float(summary.q3[k]),
-                "count": int(summary.count[k]),
-                "strong": int(summary.strong[k]),
-            }
-        )
+    # Constituencies without a median (no goal answered there) go last.
     constituency_rows.sort(
         key=lambda r: (-r["median"] if r["median"] == r["median"] else 1, r["id"])
     )
-
-    # Parties across the region.
-    p_summary = scoring.group_summary(
-        aligned, snapshot.party_index[rows], len(snapshot.party_ids), strong=STRONG
+    party_rows = _group_rows(
+        aligned,
+        snapshot.party_index[rows],
+        snapshot.party_ids,
+        lambda pid: ("party", parties.get(pid)),
     )
-    party_rows = []
-    for p, pid in enumerate(snapshot.party_ids):
-        if p_summary.count[p] == 0:
-            continue
-        party_rows.append(
-            {
-                "id": pid or "-",
-                "party": parties.get(pid),
-                "median": float(p_summary.median[p]),
-                "q1": float(p_summary.q1[p]),
-                "q3": float(p_summary.q3[p]),
-                "count": int(p_summary.count[p]),
-                "strong": int(p_summary.strong[p]),
-            }
-        )
     party_rows.sort(key=lambda r: (-r["median"], r["id"]))
-
-    # Statements: where advocacy is needed most.
-    support_rows = []
-    if goals and len(rows):
-        overall = scoring.statement_support(positions, answers)
-        by_party = scoring.statement_support(
-            positions, answers, snapshot.party_index[rows], len(snapshot.party_ids)
-        )
-        for g in goals:
-            j = g["index"]
-            support_rows.append(
-                {
-                    **g,
-                    "overall": float(overall[j]),
-                    "by_party": {
-                        r["id"]: float(
-                            by_party[
-                                snapshot.party_ids.index(None if r["id"] == "-" else r["id"]), j
-                            ]
-                        )
-                        for r in party_rows
-                    },
-                }
-            )
-        support_rows.sort(key=lambda r: r["overall"])
-
-    # One constituency's candidates, best aligned first.
     chosen = (
         constituency_id
         if constituency_id in {r["id"] for r in constituency_rows}
@@ -224,36 +156,10 @@ def build(
     )
     candidate_rows = []
     if chosen is not None:
-        k = snapshot.constituency_ids.index(chosen)
-        local = np.flatnonzero(const_index == k)
-        order = scoring.rank(aligned[local], snapshot.numbers[rows[local]])
-        ids = [int(snapshot.candidate_ids[rows[local[i]]]) for i in order]
-        info = (
-            {
-                c["id"]: c
-                for c in db.query(
-                    f"SELECT * FROM candidate WHERE id IN ({','.join('?' * len(ids))})", ids
-                )
-            }
-            if ids
-            else {}
+        local = np.flatnonzero(const_index == snapshot.constituency_ids.index(chosen))
+        candidate_rows = _candidate_rows(
+            db, snapshot, rows[local], aligned[local], parties, [g["question_id"] for g in goals]
         )
-        goal_ids = [g["question_id"] for g in goals]
-        answers_by = {}
-        if ids and goal_ids:
-            for a in db.query(
-                f"SELECT * FROM answer WHERE candidate_id IN ({','.join('?' * len(ids))}) "
-                f"AND question_id IN ({','.join('?' * len(goal_ids))})",
-                ids + goal_ids,
-            ):
-                answers_by.setdefault(a["candidate_id"], {})[a["question_id"]] = a
-        for i in order:
-            cid = int(snapshot.candidate_ids[rows[local[i]]])
-            c = dict(info[cid])
-            c["alignment"] = float(aligned[local[i]])
-            c["party"] = parties.get(c["party_id"])
-            c["answers"] = answers_by.get(cid, {})
-            candidate_rows.append(c)
     return Report(
         organisation=org,
         election=snapshot.election,
@@ -263,8 +169,116 @@ def build(
         constituency=consts.get(chosen) if chosen else None,
         candidates=candidate_rows,
         parties=party_rows,
-        support=support_rows,
+        support=_support_rows(positions, answers, goals, snapshot, rows, party_rows),
     )
+
+
+def _candidates_in_region(
+    db: sqlite_utils.Database, org: dict[str, Any], snapshot: ElectionSnapshot, elected_only: bool
+) -> np.ndarray:
+    """Rows of the snapshot's candidates standing in the organisation's region (elected ones only)."""
+    rows = np.flatnonzero(region_mask(db, org, snapshot)[snapshot.constituency_index])
+    if not elected_only:
+        return rows
+    elected = {
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM candidate WHERE election_id = ? AND elected = 1",
+            [snapshot.election["id"]],
+        )
+    }
+    return np.array([i for i in rows if int(snapshot.candidate_ids[i]) in elected], dtype=np.int64)
+
+
+def _group_rows(
+    aligned: np.ndarray,
+    index: np.ndarray,
+    labels: list[Any],
+    describe: Any,
+) -> list[dict[str, Any]]:
+    """How the candidates of each group (constituency or party) align: median, quartiles, count and the
+    number strongly aligned, for the groups that have candidates. `describe(label)` names the group's row."""
+    summary = scoring.group_summary(aligned, index, len(labels), strong=STRONG)
+    out = []
+    for k, label in enumerate(labels):
+        if summary.count[k] == 0:
+            continue
+        name, row = describe(label)
+        out.append(
+            {
+                "id": label or "-",
+                name: row,
+                "median": float(summary.median[k]),
+                "q1": float(summary.q1[k]),
+                "q3": float(summary.q3[k]),
+                "count": int(summary.count[k]),
+                "strong": int(summary.strong[k]),
+            }
+        )
+    return out
+
+
+def _support_rows(
+    positions: np.ndarray,
+    answers: np.ndarray,
+    goals: list[dict[str, Any]],
+    snapshot: ElectionSnapshot,
+    rows: np.ndarray,
+    party_rows: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Per goal statement, the share of candidates supporting it, overall and by party; least support
+    first: where advocacy is needed most."""
+    if not goals or not len(rows):
+        return []
+    overall = scoring.statement_support(positions, answers)
+    by_party = scoring.statement_support(
+        positions, answers, snapshot.party_index[rows], len(snapshot.party_ids)
+    )
+    party_position = {
+        r["id"]: snapshot.party_ids.index(None if r["id"] == "-" else r["id"]) for r in party_rows
+    }
+    support = [
+        {
+            **g,
+            "overall": float(overall[g["index"]]),
+            "by_party": {pid: float(by_party[p, g["index"]]) for pid, p in party_position.items()},
+        }
+        for g in goals
+    ]
+    return sorted(support, key=lambda r: r["overall"])
+
+
+def _candidate_rows(
+    db: sqlite_utils.Database,
+    snapshot: ElectionSnapshot,
+    rows: np.ndarray,
+    aligned: np.ndarray,
+    parties: dict[str, Any],
+    goal_ids: list[str],
+) -> list[dict[str, Any]]:
+    """One constituency's candidates (snapshot rows), best aligned first, with their goal answers."""
+    order = scoring.rank(aligned, snapshot.numbers[rows])
+    ids = [int(snapshot.candidate_ids[rows[i]]) for i in order]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    info = {c["id"]: c for c in db.query(f"SELECT * FROM candidate WHERE id IN ({marks})", ids)}
+    answers_by: dict[int, dict[str, Any]] = {}
+    if goal_ids:
+        for a in db.query(
+            f"SELECT * FROM answer WHERE candidate_id IN ({marks}) "
+            f"AND question_id IN ({','.join('?' * len(goal_ids))})",
+            ids + goal_ids,
+        ):
+            answers_by.setdefault(a["candidate_id"], {})[a["question_id"]] = a
+    out = []
+    for i, cid in zip(order, ids, strict=True):
+        c = dict(info[cid])
+        c["alignment"] = float(aligned[i])
+        c["party"] = parties.get(c["party_id"])
+        c["answers"] = answers_by.get(cid, {})
+        out.append(c)
+    return out
 
 
 def as_json(report: Report) -> dict[str, Any]:

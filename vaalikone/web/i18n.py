@@ -11,26 +11,26 @@ from functools import lru_cache
 from typing import Any
 
 from babel.numbers import format_percent as babel_format_percent
-from flask import Flask, request
-from flask_babel import Babel, format_decimal
+from flask import Flask, g, request
+from flask_babel import format_decimal
 from jinja2 import pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 from jinja2.utils import LRUCache
 from markupsafe import Markup
 
+from vaalikone.extensions import babel
 from vaalikone.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     current_language,
     gettext,
+    reset_language,
     set_language,
     translations,
 )
 
 __all__ = ["LANGUAGES", "current_language", "gettext", "localized", "percent"]
-
-babel = Babel()
 
 
 def select_locale() -> str:
@@ -43,7 +43,14 @@ def select_locale() -> str:
 
 def start_request() -> None:
     """Every request translates in the language its visitor chose."""
-    set_language(select_locale())
+    g.vaalikone_language_token = set_language(select_locale())
+
+
+def end_request(exc: BaseException | None = None) -> None:
+    """The language goes back to what it was, so nothing after the request inherits the visitor's."""
+    token = g.pop("vaalikone_language_token", None)
+    if token is not None:
+        reset_language(token)
 
 
 def localized(row: dict, field: str, lang: str | None = None) -> str:
@@ -76,6 +83,7 @@ def init_app(app: Flask) -> None:
     # Flask-Babel formats numbers and dates; it reads the locale that start_request chose.
     babel.init_app(app, locale_selector=current_language)
     app.before_request_funcs.setdefault(None, []).insert(0, start_request)
+    app.teardown_request(end_request)
     app.jinja_env.add_extension(FixedStrings)
     app.jinja_env.cache = PerLanguageCache(app.jinja_env.cache.capacity)
     # Templates translate through the per-request lookup, one call deep: Flask-Babel's callables, wrapped

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFProtect
 
-csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+from vaalikone.extensions import csrf, limiter
 
 # No third-party origin anywhere, no inline script or style: everything is served from 'self'.
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -14,11 +14,12 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from vaalikone.extensions import csrf, limiter
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.web.database import get_db
 from vaalikone.web.i18n import LANGUAGES, localized
-from vaalikone.web.security import api_limit, csrf, limiter
+from vaalikone.web.security import api_limit
 
 bp = Blueprint("api", __name__, cli_group=None)
 # CSRF protects cookie-authenticated forms; the API reads no cookie and changes nothing.

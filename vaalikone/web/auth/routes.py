@@ -7,11 +7,11 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from vaalikone.domain import accounts
+from vaalikone.extensions import limiter
 from vaalikone.i18n import gettext as _
 from vaalikone.web.accounts import User
 from vaalikone.web.auth.forms import LoginForm, SetPasswordForm
 from vaalikone.web.database import get_db
-from vaalikone.web.security import limiter
 
 bp = Blueprint("auth", __name__, cli_group=None)
 

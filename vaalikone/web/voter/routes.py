@@ -25,12 +25,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
-from vaalikone.requestmemo import per_request
 from vaalikone.web.database import get_db
 from vaalikone.web.i18n import current_language, localized, percent
 from vaalikone.web.templating import shows_election
@@ -40,94 +38,6 @@ bp = Blueprint("voter", __name__, cli_group=None)
 # Form fields that describe what the voter is looking at on the results page, per election.
 VIEW_PREFIXES = ("party-", "lang-", "q-", "at-")
 MAX_COMPARED = 3
-
-
-def scale_label(value: int | None) -> str:
-    """The words for an answer value; the same five labels serve any scale that uses some of them."""
-    labels = per_request("vaalikone_scale_labels", _scale_labels)
-    return labels.get(value, labels[None])
-
-
-def _scale_labels() -> dict[int | None, str]:
-    return {
-        1: _("Täysin eri mieltä"),
-        2: _("Jokseenkin eri mieltä"),
-        3: _("Ei samaa eikä eri mieltä"),
-        4: _("Jokseenkin samaa mieltä"),
-        5: _("Täysin samaa mieltä"),
-        None: _("Ei vastausta"),
-    }
-
-
-def importance_labels() -> dict[str, str]:
-    """The three importance levels a voter can give a statement, in the scorer's terms."""
-    return {"less": _("Vähemmän tärkeä"), "normal": _("Tavallinen"), "more": _("Tärkeämpi")}
-
-
-def localized_text(row: dict[str, Any], name: str) -> Markup:
-    """row[name_<lang>] for the reader, or the Finnish text marked lang="fi" when no translation exists."""
-    lang = current_language()
-    text = row.get(f"{name}_{lang}")
-    if text:
-        return escape(text)
-    fallback = row.get(f"{name}_fi") or ""
-    if lang == "fi":
-        return escape(fallback)
-    return Markup('<span lang="fi">%s</span>') % fallback
-
-
-def in_language(text: str | None, lang: str) -> Markup:
-    """Text written in a known language, marked so when it differs from the page's language."""
-    if not text:
-        return Markup("")
-    if lang == current_language():
-        return escape(text)
-    return Markup('<span lang="%s">%s</span>') % (lang, text)
-
-
-# Globals, not a context processor, so that imported macros see them too.
-for _helper in (scale_label, importance_labels, localized_text, in_language):
-    bp.add_app_template_global(_helper)
-
-
-@bp.app_template_global()
-def carry(
-    context: voting.Context,
-    questions: list[dict[str, Any]],
-    answers: dict[str, int],
-    levels: dict[str, str],
-    skip: str | None = None,
-) -> Markup:
-    """The voter's answers as hidden fields (`a-<id>`, `w-<id>` when not normal), with the CSRF token and
-    where the voter votes: how answers ride from page to page, never in a URL, never stored.
-
-    A results page carries them in five forms; they are written once per request and reused.
-    """
-    made = per_request("vaalikone_carried", dict)
-    key = (skip, id(context), id(questions), id(answers), id(levels))
-    if key not in made:
-        fields = [("csrf_token", generate_csrf()), *context.params.items()]
-        for q in questions:
-            qid = q["id"]
-            if qid == skip:
-                continue
-            if qid in answers:
-                fields.append((f"a-{qid}", answers[qid]))
-            if levels.get(qid, "normal") != "normal":
-                fields.append((f"w-{qid}", levels[qid]))
-        made[key] = Markup(
-            "".join(
-                f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
-                for name, value in fields
-            )
-        )
-    return made[key]
-
-
-@bp.app_template_global()
-def quiz_url(endpoint: str, context: voting.Context, **extra: Any) -> str:
-    """A URL carrying where the voter votes (municipality or district: never an answer)."""
-    return url_for(endpoint, **context.params, **extra)
 
 
 @bp.after_request

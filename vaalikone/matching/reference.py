@@ -1,4 +1,4 @@
-"""Plain-Python scorer written straight from the formulas in vaalikone/scoring.py's docstring.
+"""Plain-Python scorer written straight from the formulas in vaalikone/matching/scoring.py's docstring.
 
 No numpy on purpose: an independent second reading of the formulas, which the numpy code must agree
 with (tests/test_scoring.py), and the baseline the benchmark (vaalikone/bench.py) measures against.
