@@ -69,6 +69,12 @@ class Primary:
         self.process.wait(15)
 
 
+@pytest.fixture(autouse=True)
+def english_commands(monkeypatch):
+    """The commands' messages in English, whatever this terminal's language."""
+    monkeypatch.setenv("VAALIKONE_LANGUAGE", "en")
+
+
 @pytest.fixture
 def primary(demo_db_file: Path, tmp_path: Path) -> Iterator[Primary]:
     path = tmp_path / "primary.db"
@@ -137,8 +143,7 @@ def test_restore_to_a_point_in_time(primary, tmp_path):
         assert b.execute("SELECT first_name FROM candidate WHERE id = 1").fetchone()[0] == "Jälkeen"
 
 
-def test_restore_never_overwrites_a_database(primary, tmp_path, monkeypatch):
-    monkeypatch.setenv("VAALIKONE_LANGUAGE", "en")
+def test_restore_never_overwrites_a_database(primary, tmp_path):
     live = tmp_path / "live.db"
     create_app({**TEST_CONFIG, "DATABASE": str(live)})  # the service's first start created it
     runner = create_app({**TEST_CONFIG, "DATABASE": str(live)}).test_cli_runner()
@@ -152,7 +157,7 @@ def test_restore_never_overwrites_a_database(primary, tmp_path, monkeypatch):
         args=["restore", "--from", str(tmp_path / "no-replica"), str(tmp_path / "x.db")]
     )
 
-    assert into_other.exit_code != 0 and "Nothing was overwritten" in into_other.output
+    assert into_other.exit_code != 0 and "nothing was overwritten" in into_other.output
     assert other.read_bytes() == b"someone's data"
     assert into_live.exit_code != 0 and "live database" in into_live.output
     assert live.read_bytes() == before

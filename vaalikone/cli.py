@@ -68,7 +68,9 @@ def init_db_command() -> None:
 
     if current_app.config.get("READ_ONLY"):
         raise click.ClickException(
-            "This node is read-only (VAALIKONE_READ_ONLY): run init-db on the primary."
+            _(
+                "Tämä palvelin on vain luku -tilassa (VAALIKONE_READ_ONLY): aja init-db pääpalvelimella."
+            )
         )
     init_db(current_app)
     click.echo(_("Tietokanta on valmis: %(path)s", path=database()))
@@ -259,8 +261,11 @@ def restore_command(replica: str, timestamp: str | None, target: Path) -> None:
     if target.resolve() == Path(database()).resolve():
         if not current_app.extensions.get("vaalikone.created_database"):
             raise click.ClickException(
-                f"{target} is this app's live database: restore into a new file, then swap it in "
-                "while the service is stopped."
+                _(
+                    "%(path)s on tämän sovelluksen käytössä oleva tietokanta: palauta uuteen "
+                    "tiedostoon ja vaihda se paikalleen palvelun ollessa pysähdyksissä.",
+                    path=str(target),
+                )
             )
         # Created empty a moment ago by this command's own start-up (VAALIKONE_DATABASE names the
         # file to restore): nobody has saved anything in it.
@@ -269,7 +274,13 @@ def restore_command(replica: str, timestamp: str | None, target: Path) -> None:
         txid = replicas.restore(replica, target, timestamp=timestamp)
     except replicas.ReplicaError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Restored {target} (replica transaction {txid}); integrity check: ok")
+    click.echo(
+        _(
+            "Palautettu: %(path)s (replikan transaktio %(txid)s); eheystarkistus: ok",
+            path=str(target),
+            txid=txid,
+        )
+    )
 
 
 @click.group("translate")
