@@ -381,3 +381,26 @@ def test_read_only_without_a_replica_reads_the_primary_file_as_it_changes(demo_d
     primary.close()
 
     assert name_of(reader, 3).split()[0] == "Jaettu"
+
+
+@pytest.mark.browser
+def test_a_read_node_tells_candidates_where_to_go(demo_db_file, tmp_path, page):
+    from tests.conftest import LiveServer
+    from tests.helpers import assert_accessible
+
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_db_file, path)
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "DATABASE": str(path),
+            "READ_ONLY": True,
+            "PRIMARY_URL": "https://vaalikone.example.fi",
+        }
+    )
+    with LiveServer(app) as server:
+        response = page.goto(server.url + "/ehdokas/")
+        assert response.status == 503
+        link = page.get_by_role("link", name="Siirry pääpalvelimelle")
+        assert link.get_attribute("href") == "https://vaalikone.example.fi/ehdokas/"
+        assert_accessible(page, "read-only-node")
