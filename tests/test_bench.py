@@ -14,18 +14,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_the_quick_benchmark_prints_a_row_for_each_measurement() -> None:
-    # -W error: a numpy warning in any row (division by zero, NaN slice) fails the run.
+def run_bench(*args: str) -> str:
+    """`python -m vaalikone.bench --quick ARGS`'s output; -W error: a numpy warning in any row (division
+    by zero, NaN slice) fails the run."""
     result = subprocess.run(
-        [sys.executable, "-W", "error", "-m", "vaalikone.bench", "--quick"],
+        [sys.executable, "-W", "error", "-m", "vaalikone.bench", "--quick", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    return result.stdout
+
+
+def test_the_quick_benchmark_prints_a_row_for_each_measurement() -> None:
+    lines = run_bench().splitlines()
     header = lines[1].split()
     assert header[:4] == ["row", "size", "runs", "median"]
     assert "speed-up" in header
@@ -52,3 +57,10 @@ def test_the_quick_benchmark_prints_a_row_for_each_measurement() -> None:
     # Patching in the changed candidates is timed against a full rebuild: the row shows the ratio.
     for line in (line for line in lines if line.startswith("snapshot rebuild")):
         assert re.search(r"\s[\d,]+x\s", line), line
+
+
+def test_the_adaptive_benchmark_prints_both_tables() -> None:
+    out = run_bench("--adaptive")
+    for name in ("Yle 2023:", "demo kunta-2025:", "adaptive first", "fixed top10", "offer to stop"):
+        assert name in out, name
+    assert len(re.findall(r"^\s*(5|10|15|20)\s+\d", out, re.M)) == 8

@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vaalikone.domain.statements import LANGUAGES, QuestionBankError, load_bank
@@ -195,3 +196,72 @@ def test_goal_on_unknown_statement_is_refused(broken, bank):
     with pytest.raises(QuestionBankError) as info:
         load_bank(broken)
     assert_names(info.value, "organisations.toml", "statement")
+
+
+# Plain language (selkokieli, lättläst, plain English). Selkokeskus asks for short sentences and common,
+# short words; these limits put numbers on that. A word is long from 13 letters. Each plain text (statement or
+# explainer) stays within the per-text limits, and the bank's plain texts on average within the tighter mean
+# limits and below the standard texts on both measures. Finnish compounds and Swedish definite plurals
+# (organisationerna) make long words commoner in those languages, hence their larger shares.
+PLAIN_MAX_SENTENCE = {"fi": 11.0, "sv": 14.0, "en": 16.0}  # words per sentence, one text
+PLAIN_MAX_LONG = {"fi": 0.25, "sv": 0.22, "en": 0.12}  # share of long words, one text
+PLAIN_MEAN_SENTENCE = {"fi": 8.0, "sv": 9.5, "en": 10.5}  # over every plain text
+PLAIN_MEAN_LONG = {"fi": 0.10, "sv": 0.10, "en": 0.05}
+LONG_WORD = 13
+
+
+def readability(text: str) -> tuple[float, float]:
+    """Mean sentence length in words and the share of long words (13+ letters) of a text."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    words = re.findall(r"[\w’'-]+", text)
+    long_words = [w for w in words if len(w.strip("-")) >= LONG_WORD]
+    return len(words) / len(sentences), len(long_words) / len(words)
+
+
+def test_every_statement_explainer_and_theme_has_a_plain_version_in_three_languages(bank):
+    assert len(bank.statements) == 30
+    for statement in bank.statements:
+        assert set(statement.plain) == set(LANGUAGES), statement.id
+        assert all(statement.plain.values()), statement.id
+        assert set(statement.plain_explainer) == (set(LANGUAGES) if statement.explainer else set())
+    for theme in bank.themes:
+        assert set(theme.plain_name) == set(LANGUAGES), theme.id
+
+
+def test_plain_versions_are_recorded_as_equivalent_in_coverage(bank):
+    noted = {sid for sid, _ in coverage_rows()["Plain"] if sid != "statement"}
+    assert noted == {s.id for s in bank.statements}
+
+
+def test_plain_texts_are_within_the_readability_limits_and_plainer_than_the_standard(bank):
+    """Prints each statement's figures per language: words per sentence and long-word share, standard -> plain."""
+    over = []
+    figures: dict[str, list[tuple[float, float]]] = {lang: [] for lang in LANGUAGES}
+    standard: dict[str, list[tuple[float, float]]] = {lang: [] for lang in LANGUAGES}
+    for statement in bank.statements:
+        cells = []
+        for lang in LANGUAGES:
+            std = readability(statement.text[lang])
+            plain = readability(statement.plain[lang])
+            standard[lang].append(std)
+            texts = [plain]
+            if statement.plain_explainer:
+                texts.append(readability(statement.plain_explainer[lang]))
+            for length, long_share in texts:
+                figures[lang].append((length, long_share))
+                if length > PLAIN_MAX_SENTENCE[lang] or long_share > PLAIN_MAX_LONG[lang]:
+                    over.append((statement.id, lang, round(length, 1), round(long_share, 2)))
+            cells.append(
+                f"{lang} {std[0]:4.1f}->{plain[0]:4.1f} w/s {std[1]:4.0%}->{plain[1]:4.0%} long"
+            )
+        print(f"{statement.id:28} " + " | ".join(cells))
+    assert not over, over
+    for lang in LANGUAGES:
+        mean_len, mean_long = np.mean(figures[lang], axis=0)
+        std_len, std_long = np.mean(standard[lang], axis=0)
+        print(
+            f"{lang}: plain {mean_len:.1f} words/sentence, {mean_long:.0%} long words; "
+            f"standard {std_len:.1f}, {std_long:.0%}"
+        )
+        assert mean_len <= PLAIN_MEAN_SENTENCE[lang] and mean_long <= PLAIN_MEAN_LONG[lang], lang
+        assert mean_len < std_len and mean_long < std_long, lang

@@ -165,18 +165,7 @@ def organisation_rows(sizes: Sizes) -> list[Row]:
 def real_data_rows(sizes: Sizes) -> list[Row]:
     """Yle's real 2023 answers (2,116 candidates x 47 statements, four-point scale): ranking all
     candidates for one voter, and for many voters in batch."""
-    from pathlib import Path
-
-    from vaalikone.importers import yle
-
-    data = yle.read_2023(Path(__file__).resolve().parent / "data" / "yle" / "2023")
-    index = {c["id"]: i for i, c in enumerate(data.candidates)}
-    columns = {q["id"]: j for j, q in enumerate(data.questions)}
-    raw = np.full((len(index), len(columns)), np.nan)
-    for a in data.answers:
-        if a["value"] is not None:
-            raw[index[a["candidate_id"]], columns[a["question_id"]]] = a["value"]
-    real = scoring.normalise(raw, 1, 5)
+    real = yle_2023().answers
     matrix = scoring.CandidateMatrix(real)
     numbers = np.arange(len(real))
     rng = np.random.default_rng(SEED)
@@ -383,6 +372,197 @@ def render(rows: list[Row]) -> str:
     return "\n".join(text)
 
 
+# --------------------------------------------------------------------------------------------------
+# The quick quiz's order (matching/adaptive.py), measured on real answers: each candidate in turn is a
+# simulated voter, matched against the other candidates of its own constituency.
+
+ADAPTIVE_KS = (5, 10, 15, 20)
+ORDERS = ("adaptive", "fixed", "random")
+
+
+@dataclass(frozen=True)
+class Electorate:
+    """Candidates' normalised answers (C, Q) and their constituency (C,), one election, bank order."""
+
+    name: str
+    answers: np.ndarray
+    constituency: np.ndarray
+
+
+def yle_2023() -> Electorate:
+    """Yle's 2023 parliamentary candidates (four-point scale) in the importer's statement order."""
+    from pathlib import Path
+
+    from vaalikone.importers import yle
+
+    data = yle.read_2023(Path(__file__).resolve().parent / "data" / "yle" / "2023")
+    index = {c["id"]: i for i, c in enumerate(data.candidates)}
+    columns = {q["id"]: j for j, q in enumerate(data.questions)}
+    raw = np.full((len(index), len(columns)), np.nan)
+    for a in data.answers:
+        if a["value"] is not None:
+            raw[index[a["candidate_id"]], columns[a["question_id"]]] = a["value"]
+    places = sorted({c["constituency_id"] for c in data.candidates})
+    where = np.array([places.index(c["constituency_id"]) for c in data.candidates])
+    return Electorate("Yle 2023", scoring.normalise(raw, 1, 5), where)
+
+
+def demo_municipal() -> Electorate:
+    """The demo's municipal election (kunta-2025), built through the real application on a scratch copy."""
+    import tempfile
+    from pathlib import Path
+
+    from vaalikone import create_app
+    from vaalikone.db import connect
+    from vaalikone.domain import demo
+    from vaalikone.matching.snapshot import build_snapshot
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.db"
+        create_app({"DATABASE": str(path), "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+        db = connect(path)
+        demo.load_demo(db)
+        snap = build_snapshot(db, "kunta-2025")
+        db.conn.close()
+    return Electorate("demo kunta-2025", np.array(snap.answers), np.array(snap.constituency_index))
+
+
+def _voters(electorate: Electorate, limit: int | None) -> list[tuple[int, np.ndarray]]:
+    """(voter row, rows of the others in its constituency) for every candidate with an answer, or a
+    spread-out sample of `limit` of them."""
+    x = electorate.answers
+    rows = [i for i in range(len(x)) if np.any(~np.isnan(x[i]))]
+    if limit is not None and len(rows) > limit:
+        rows = [rows[int(k)] for k in np.linspace(0, len(rows) - 1, limit)]
+    out = []
+    for i in rows:
+        others = np.flatnonzero(electorate.constituency == electorate.constituency[i])
+        others = others[others != i]
+        if len(others) >= 2:
+            out.append((i, others))
+    return out
+
+
+def simulate(
+    electorate: Electorate, limit: int | None = None, ks: tuple[int, ...] = ADAPTIVE_KS
+) -> dict[str, dict[int, tuple[float, float]]]:
+    """Per order and k: share of voters whose first choice equals the full quiz's, and the mean overlap
+    of the top 10 (0..10), after k statements (a statement the simulated voter left blank counts as asked
+    and skipped, as a real voter skipping it)."""
+    from vaalikone.matching import adaptive
+
+    x = electorate.answers
+    n_q = x.shape[1]
+    ids = [str(j) for j in range(n_q)]
+    rng = np.random.default_rng(SEED)
+    hits = {o: {k: [] for k in ks} for o in ORDERS}
+    overlap = {o: {k: [] for k in ks} for o in ORDERS}
+    ones = np.ones(n_q)
+    for i, others in _voters(electorate, limit):
+        pool = adaptive.Pool(ids, x[others], np.arange(len(others)))
+        truth = x[i]
+        full = scoring.rank(scoring.match(truth, ones, pool.answers), pool.numbers)
+        top = min(adaptive.TOP, len(others))
+        orders = {
+            "fixed": list(range(n_q)),
+            "random": rng.permutation(n_q).tolist(),
+            "adaptive": [],
+        }
+        asked: set[str] = set()
+        for _ in range(min(max(ks), n_q)):
+            voter = np.where([j in asked for j in ids], truth, np.nan)
+            nxt = adaptive.next_statement([pool], [(voter, ones)], asked, ids)
+            asked.add(nxt)
+            orders["adaptive"].append(int(nxt))
+        for name, order in orders.items():
+            for k in ks:
+                voter = np.full(n_q, np.nan)
+                chosen = order[:k]
+                voter[chosen] = truth[chosen]
+                if np.all(np.isnan(voter)):
+                    partial = np.arange(len(others))
+                else:
+                    partial = scoring.rank(scoring.match(voter, ones, pool.answers), pool.numbers)
+                hits[name][k].append(partial[0] == full[0])
+                overlap[name][k].append(len(np.intersect1d(partial[:top], full[:top])))
+    return {
+        o: {k: (float(np.mean(hits[o][k])), float(np.mean(overlap[o][k]))) for k in ks}
+        for o in ORDERS
+    }
+
+
+def stopping(electorate: Electorate, limit: int) -> tuple[float, float, float, float]:
+    """The offer to stop (adaptive.settled), on a spread-out sample of voters: mean statements asked when it
+    comes, the share offered it before the last statement, and at that point the share whose first choice
+    equals the full quiz's and the mean top-10 overlap."""
+    from vaalikone.matching import adaptive
+
+    x = electorate.answers
+    n_q = x.shape[1]
+    ids = [str(j) for j in range(n_q)]
+    ones = np.ones(n_q)
+    asked_at, early, hit, over = [], [], [], []
+    for i, others in _voters(electorate, limit):
+        pool = adaptive.Pool(ids, x[others], np.arange(len(others)))
+        truth = x[i]
+        full = scoring.rank(scoring.match(truth, ones, pool.answers), pool.numbers)
+        asked: set[str] = set()
+        while len(asked) < n_q:
+            voter = np.where([j in asked for j in ids], truth, np.nan)
+            if asked and adaptive.settled([pool], [(voter, ones)], asked):
+                break
+            asked.add(adaptive.next_statement([pool], [(voter, ones)], asked, ids))
+        voter = np.where([j in asked for j in ids], truth, np.nan)
+        partial = scoring.rank(scoring.match(voter, ones, pool.answers), pool.numbers)
+        top = min(adaptive.TOP, len(others))
+        asked_at.append(len(asked))
+        early.append(len(asked) < n_q)
+        hit.append(partial[0] == full[0])
+        over.append(len(np.intersect1d(partial[:top], full[:top])))
+    return (
+        float(np.mean(asked_at)),
+        float(np.mean(early)),
+        float(np.mean(hit)),
+        float(np.mean(over)),
+    )
+
+
+def adaptive_table(quick: bool = False) -> str:
+    """The quick quiz's comparison table on Yle 2023 and the demo's municipal election."""
+    limit = 40 if quick else None
+    stop_limit = 20 if quick else 300
+    lines = [
+        "quick quiz: adaptive vs fixed (bank) vs random order; voters = candidates, each matched against "
+        "the others of its constituency",
+        "first = share whose first choice equals the full quiz's; top10 = mean overlap of the top 10 (of 10)",
+    ]
+    for electorate in (yle_2023(), demo_municipal()):
+        results = simulate(electorate, limit)
+        n_voters = len(_voters(electorate, limit))
+        lines.append("")
+        lines.append(
+            f"{electorate.name}: {n_voters:,} voters, {electorate.answers.shape[1]} statements"
+        )
+        header = ["k"] + [f"{o} first" for o in ORDERS] + [f"{o} top10" for o in ORDERS]
+        rows = [header]
+        for k in ADAPTIVE_KS:
+            rows.append(
+                [str(k)]
+                + [f"{results[o][k][0]:.1%}" for o in ORDERS]
+                + [f"{results[o][k][1]:.2f}" for o in ORDERS]
+            )
+        widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
+        for r in rows:
+            lines.append("  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)))
+        mean_k, early, hit, over = stopping(electorate, stop_limit)
+        lines.append(
+            f"offer to stop ({min(stop_limit, n_voters)} voters): after {mean_k:.1f} statements on "
+            f"average, {early:.0%} before the last; then first choice right {hit:.1%}, "
+            f"top-10 overlap {over:.2f}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every row and print the table."""
     parser = argparse.ArgumentParser(
@@ -391,7 +571,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement"
     )
+    parser.add_argument(
+        "--adaptive",
+        action="store_true",
+        help="the quick quiz's order on real answers instead of timings",
+    )
     args = parser.parse_args(argv)
+    if args.adaptive:
+        print(adaptive_table(args.quick))
+        return 0
     sizes = QUICK if args.quick else Sizes()
     print(
         f"vaalikone scoring benchmark{' (--quick: timings mean nothing)' if args.quick else ''}: "

@@ -255,6 +255,19 @@ def m006_fresh_by_construction(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE user ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations()
+def m190_plain_language(db: sqlite_utils.Database) -> None:
+    """Plain-language texts (selkokieli, lättläst, plain English) beside the standard ones.
+
+    NULL where there is none (imported elections): pages then say so and show the standard text. A changed
+    plain text is an update of `question`, which m006's trigger already turns into a new data_version.
+    """
+    for lang in ("fi", "sv", "en"):
+        db.execute(f"ALTER TABLE question ADD COLUMN plain_{lang} TEXT")
+        db.execute(f"ALTER TABLE question ADD COLUMN plain_explainer_{lang} TEXT")
+        db.execute(f"ALTER TABLE theme ADD COLUMN plain_{lang} TEXT")
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

@@ -77,7 +77,12 @@ def _sync_bank(db: sqlite_utils.Database, bank: QuestionBank) -> None:
     position = 0
     for t_pos, theme in enumerate(bank.themes):
         db["theme"].upsert(
-            {"id": theme.id, "position": t_pos, **{f"name_{k}": v for k, v in theme.name.items()}},
+            {
+                "id": theme.id,
+                "position": t_pos,
+                **{f"name_{k}": v for k, v in theme.name.items()},
+                **{f"plain_{k}": theme.plain_name.get(k) for k in ("fi", "sv", "en")},
+            },
             pk="id",
         )
         for statement in theme.statements:
@@ -95,6 +100,11 @@ def _sync_bank(db: sqlite_utils.Database, bank: QuestionBank) -> None:
                     "position": position,
                     **{f"text_{k}": v for k, v in statement.text.items()},
                     **{f"explainer_{k}": statement.explainer.get(k) for k in ("fi", "sv", "en")},
+                    **{f"plain_{k}": statement.plain.get(k) for k in ("fi", "sv", "en")},
+                    **{
+                        f"plain_explainer_{k}": statement.plain_explainer.get(k)
+                        for k in ("fi", "sv", "en")
+                    },
                 },
                 pk="id",
             )

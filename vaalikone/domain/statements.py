@@ -69,6 +69,9 @@ class Statement:
     explainer: dict[str, str]
     sources: tuple[Source, ...]
     scale: tuple[int, ...] = (1, 2, 3, 4, 5)
+    # Plain language (selkokieli, lättläst, plain English): the same claim in easier words (COVERAGE.md).
+    plain: dict[str, str] = field(default_factory=dict)
+    plain_explainer: dict[str, str] = field(default_factory=dict)
 
     @property
     def reversed(self) -> bool:
@@ -81,6 +84,7 @@ class Theme:
     id: str
     name: dict[str, str]
     statements: tuple[Statement, ...]
+    plain_name: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,15 +176,23 @@ def _statement(path: Path, seeds: Path, theme: str, i: int, data: dict) -> State
                 path, f"{where}source[{j}].quote", f"not found verbatim in {file}"
             )
         cited.append(Source(file, quote))
+    explainer = _text(path, data, "explainer", where, False)
+    plain_explainer = _text(path, data, "plain_explainer", where, False)
+    if plain_explainer and not explainer:
+        raise QuestionBankError(
+            path, f"{where}plain_explainer", "a plain explainer needs an explainer"
+        )
     return Statement(
         id=sid,
         theme=theme,
         elections=tuple(elections),
         serves=serves,
         text=_text(path, data, "text", where),
-        explainer=_text(path, data, "explainer", where, False),
+        explainer=explainer,
         sources=tuple(cited),
         scale=scale,
+        plain=_text(path, data, "plain", where, False),
+        plain_explainer=plain_explainer,
     )
 
 
@@ -270,7 +282,9 @@ def load_bank(directory: Path) -> QuestionBank:
                 )
             seen[statement.id] = path
             statements.append(statement)
-        themes.append(Theme(tid, name, tuple(statements)))
+        themes.append(
+            Theme(tid, name, tuple(statements), _text(path, data, "plain_name", "", False))
+        )
     by_id = {s.id: s for t in themes for s in t.statements}
     organisations = _organisations(directory / ORGANISATIONS_FILE, seeds, by_id)
     return QuestionBank(tuple(themes), organisations)

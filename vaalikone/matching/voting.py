@@ -19,7 +19,7 @@ import numpy as np
 import sqlite_utils
 
 from vaalikone.db import database_file
-from vaalikone.matching import scoring
+from vaalikone.matching import adaptive, scoring
 from vaalikone.matching.snapshot import get_snapshot
 from vaalikone.matching.store import current as current_store
 from vaalikone.requestmemo import per_request
@@ -304,7 +304,8 @@ def _questions_for(db: sqlite_utils.Database, ids: list[str]) -> list[dict[str, 
     rows = list(
         db.query(
             f"""SELECT q.*, t.name_fi AS theme_fi, t.name_sv AS theme_sv, t.name_en AS theme_en,
-                   t.position AS theme_position,
+                   t.plain_fi AS plain_theme_fi, t.plain_sv AS plain_theme_sv,
+                   t.plain_en AS plain_theme_en, t.position AS theme_position,
                    min(eq.position) AS pos, json_group_array(eq.election_id) AS election_ids
                 FROM election_question eq JOIN question q ON q.id = eq.question_id
                 JOIN theme t ON t.id = q.theme_id
@@ -485,6 +486,33 @@ def results(
     return Result(ballot, ranked, party_rows, answered, view.candidate_keys, independents)
 
 
+def quick_step(
+    db: sqlite_utils.Database,
+    ballots: list[Ballot],
+    questions: list[dict[str, Any]],
+    answers: Mapping[str, int],
+    weights: Mapping[str, float],
+    asked: set[str],
+) -> tuple[str | None, bool]:
+    """The quick quiz's next statement (None when every one is asked), and whether the top of each
+    election's ranking is unlikely to change any more (adaptive.py), for the voter's own constituencies."""
+    pools, voters = [], []
+    for ballot in ballots:
+        snapshot = get_snapshot(db, ballot.election["id"], max_staleness=_staleness())
+        try:
+            view = snapshot.constituency(ballot.constituency["id"])
+        except LookupError:  # nobody stands here
+            continue
+        pools.append(
+            adaptive.Pool(snapshot.question_ids, view.matrix.answers, snapshot.numbers[view.rows])
+        )
+        voters.append(snapshot.voter_vectors(dict(answers), dict(weights)))
+    order = [q["id"] for q in questions]
+    following = adaptive.next_statement(pools, voters, asked, order)
+    settled = bool(answers) and adaptive.settled(pools, voters, asked)
+    return following, settled
+
+
 def filter_candidates(
     candidates: Sequence[dict[str, Any]], party: str = "", language: str = "", text: str = ""
 ) -> Sequence[dict[str, Any]]:
@@ -538,7 +566,8 @@ def candidate_detail(
     answers = list(
         db.query(
             """SELECT q.*, t.name_fi AS theme_fi, t.name_sv AS theme_sv, t.name_en AS theme_en,
-                      t.position AS theme_position,
+                      t.plain_fi AS plain_theme_fi, t.plain_sv AS plain_theme_sv,
+                      t.plain_en AS plain_theme_en, t.position AS theme_position,
                       a.value, a.justification_fi, a.justification_sv
                FROM election_question eq JOIN question q ON q.id = eq.question_id
                JOIN theme t ON t.id = q.theme_id

@@ -107,6 +107,41 @@ def in_language(text: str | None, lang: str) -> Markup:
     return Markup('<span lang="%s">%s</span>') % (lang, text)
 
 
+def plain_mode() -> bool:
+    """Whether the voter chose plain language (`selko=1`, carried from page to page like the municipality);
+    `selko-to` is the switch on quiz pages, which submits the quiz form with the answers on the page."""
+    if not has_request_context():
+        return False
+    switch = request.values.get("selko-to")
+    return (switch if switch is not None else request.values.get("selko")) == "1"
+
+
+def pick(standard: str, plain: str) -> str:
+    """The interface wording for the voter's mode: the plain one in plain language."""
+    return plain if plain_mode() else standard
+
+
+_PLAIN_NAMES = {"text": "plain", "explainer": "plain_explainer", "theme": "plain_theme"}
+
+
+def statement_text(row: dict[str, Any], name: str) -> Markup:
+    """A statement's text, explainer or theme for the voter's mode: plain where the bank has it."""
+    plain = _PLAIN_NAMES[name]
+    if plain_mode() and row.get(f"{plain}_fi"):
+        return localized_text(row, plain)
+    return localized_text(row, name)
+
+
+def lacks_plain(questions: list[dict[str, Any]]) -> bool:
+    """In plain language, whether some statement has no plain text (an imported election's)."""
+    return plain_mode() and any(not q.get("plain_fi") for q in questions)
+
+
+def quick_trail(asked: list[str], current: str) -> list[tuple[str, str]]:
+    """The quick quiz's place (statements asked, the one shown) as fields for forms that come back to it."""
+    return [("asked", qid) for qid in asked] + [("current", current)]
+
+
 def carry(
     context: Any,
     questions: list[dict[str, Any]],
@@ -115,14 +150,18 @@ def carry(
     skip: str | None = None,
 ) -> Markup:
     """The voter's answers as hidden fields (`a-<id>`, `w-<id>` when not normal), with the CSRF token and
-    where the voter votes: how answers ride from page to page, never in a URL, never stored.
+    where the voter votes (and `selko=1` in plain language): how answers ride from page to page, never in
+    a URL, never stored.
 
     A results page carries them in five forms; they are written once per request and reused.
     """
+    plain = plain_mode()
     made = per_request("vaalikone_carried", dict)
-    key = (skip, id(context), id(questions), id(answers), id(levels))
+    key = (skip, plain, id(context), id(questions), id(answers), id(levels))
     if key not in made:
         fields = [("csrf_token", generate_csrf()), *context.params.items()]
+        if plain:
+            fields.append(("selko", "1"))
         for q in questions:
             qid = q["id"]
             if qid == skip:
@@ -141,13 +180,28 @@ def carry(
 
 
 def quiz_url(endpoint: str, context: Any, **extra: Any) -> str:
-    """A URL carrying where the voter votes (municipality or district: never an answer)."""
+    """A URL carrying where the voter votes (municipality or district: never an answer) and the language
+    mode."""
+    if plain_mode():
+        extra.setdefault("selko", "1")
     return url_for(endpoint, **context.params, **extra)
 
 
 # Every template global, registered in one place. Globals rather than a context processor, so that
 # imported macros see them too.
-TEMPLATE_GLOBALS = (scale_label, importance_labels, localized_text, in_language, carry, quiz_url)
+TEMPLATE_GLOBALS = (
+    scale_label,
+    importance_labels,
+    localized_text,
+    in_language,
+    carry,
+    quiz_url,
+    plain_mode,
+    pick,
+    statement_text,
+    lacks_plain,
+    quick_trail,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,9 @@
 """The voter's pages: start, quiz (one statement per page or all on one), results, candidate pages,
 comparison, and the method and privacy pages.
 
+The voter may read in plain language (selkokieli, lättläst, plain English): `selko=1` rides along like
+the municipality, and pages then show the statements' plain texts and plain interface wording.
+
 A voter's answers travel only in POST bodies, carried from page to page as hidden fields (`a-<id>` for an
 answer, `w-<id>` for an importance other than normal): they never reach the database, the session, a log
 line or a URL a server sees. What the voter looks at (filters, page, selected candidates) rides along too.
@@ -157,6 +160,51 @@ def quiz_all():
     answers, levels = _answers(questions)
     return render_template(
         "voter/quiz_all.html", context=context, questions=questions, answers=answers, levels=levels
+    )
+
+
+def _asked(questions: list[dict[str, Any]]) -> list[str]:
+    """The quick quiz's statements asked so far, in order (`asked` fields), known ids only, each once."""
+    known = {q["id"] for q in questions}
+    asked: list[str] = []
+    for qid in request.form.getlist("asked"):
+        if qid in known and qid not in asked:
+            asked.append(qid)
+    return asked
+
+
+@bp.route("/kysely/pika", methods=["GET", "POST"])
+def quick():
+    """The quick quiz: one statement per page, the one that best separates the voter's leading candidates
+    next (matching/adaptive.py), with an offer to stop once the top is unlikely to change."""
+    context = _context()
+    questions = _questions(context)
+    answers, levels = _answers(questions)
+    asked = _asked(questions)
+    current = request.form.get("current", "")
+    move = request.form.get("move", "")
+    if move == "prev" and asked:
+        current = asked.pop()
+    elif move == "next" and current in {q["id"] for q in questions} and current not in asked:
+        asked.append(current)
+        current = ""
+    following, settled = voting.quick_step(
+        get_db(), context.ballots, questions, answers, voting.weights_for(levels), set(asked)
+    )
+    if not current or current in asked:
+        current = following
+    if current is None:  # every statement asked: the quick quiz has become the full one
+        return _results_page(context, questions, answers, levels)
+    question = next(q for q in questions if q["id"] == current)
+    return render_template(
+        "voter/quick.html",
+        context=context,
+        questions=questions,
+        question=question,
+        asked=asked,
+        answers=answers,
+        levels=levels,
+        settled=settled,
     )
 
 
