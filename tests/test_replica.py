@@ -189,12 +189,14 @@ def test_a_read_only_node_never_writes_its_copy(primary, tmp_path):
     before = fingerprint(node)
     client = app.test_client()
 
-    # Voters: pages, results, comparison, the API, open data, a published report.
+    # Voters: pages (the quick quiz and plain language too), results, the API, open data, a report.
     for path in [
         "/",
         "/vaalit?kunta=091",
         "/kysely?kunta=091",
         "/kysely/kaikki?kunta=091",
+        "/kysely/pika?kunta=091",
+        "/kysely?kunta=091&selko=1",
         "/menetelma",
         "/tietosuoja",
         "/ehdokkaat/1",
