@@ -104,7 +104,33 @@ def test_match_agrees_with_the_scorer(demo_app, demo_client, kind, election, con
     assert {p["id"]: pytest.approx(parties[p["id"]], abs=1e-6) for p in section["parties"]} == {
         p["id"]: p["match"] for p in section["parties"]
     }
-    assert all(set(c) == {"id", "number", "name", "party", "match"} for c in section["candidates"])
+    fields = {"id", "number", "name", "party", "match", "match_min", "match_max"}
+    assert all(set(c) == fields for c in section["candidates"])
+    # The range: the match is its bottom; the top is the scorer's best filling of the blanks.
+    _, highs = expected_range(demo_app, election, constituency, answers, weights)
+    assert {c["id"]: c["match_max"] for c in section["candidates"]} == {
+        i: pytest.approx(highs[i], abs=1e-6) for i in ids
+    }
+    assert all(c["match_min"] == c["match"] <= c["match_max"] for c in section["candidates"])
+    blank = [c for c in section["candidates"] if c["match_max"] > c["match"] + 1e-6]
+    assert blank, "the demo has candidates who left statements blank"
+    sure = section["stability"]
+    assert sure["top"] == 5 and 0 <= sure["euclidean"] <= 5 and 0 <= sure["leave_one_out"] <= 5
+    assert sure["change"] is None or set(sure["change"]) == {"statement", "value", "first"}
+
+
+def expected_range(demo_app, election_id, constituency_id, answers, weights):
+    """Every candidate's lowest and highest match, by id, straight from the scorer."""
+    db = connect(demo_app.config["DATABASE"])
+    try:
+        snapshot = get_snapshot(db, election_id)
+        view = snapshot.constituency(constituency_id)
+        voter, w = snapshot.voter_vectors(answers, {k: float(v) for k, v in weights.items()})
+        low, high = scoring.match_range(voter, w, view.matrix)
+        ids = snapshot.candidate_ids[view.rows].tolist()
+        return dict(zip(ids, low.tolist(), strict=True)), dict(zip(ids, high.tolist(), strict=True))
+    finally:
+        db.conn.close()
 
 
 def test_limit_cuts_the_list_and_defaults_to_twenty(demo_client):
@@ -122,6 +148,8 @@ def test_no_answer_gives_null_matches_and_ballot_order(demo_client):
     ).get_json()
     candidates = body["elections"][0]["candidates"]
     assert all(c["match"] is None for c in candidates)
+    assert all(c["match_min"] is None and c["match_max"] is None for c in candidates)
+    assert body["elections"][0]["stability"] is None
     assert [c["number"] for c in candidates] == sorted(c["number"] for c in candidates)
 
 

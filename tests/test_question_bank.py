@@ -198,6 +198,28 @@ def test_goal_on_unknown_statement_is_refused(broken, bank):
     assert_names(info.value, "organisations.toml", "statement")
 
 
+def test_every_seed_document_names_its_publisher_title_and_year(bank):
+    """The statement pages quote each goal with its document's publisher, title and year."""
+    seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert [d.file for d in bank.documents] == seeds
+    for document in bank.documents:
+        assert document.publisher and document.title and re.fullmatch(r"20\d\d", document.year)
+    # Titles are the documents' own words: each appears in its seed.
+    for document in bank.documents:
+        opening = " ".join((SEEDS / document.file).read_text(encoding="utf-8").split())
+        assert " ".join(document.title.split(":")[-1].split()) in opening, document.file
+
+
+def test_a_cited_seed_without_a_description_is_named(broken):
+    path = broken / "seeds" / "documents.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('[[document]]\nfile = "004_')
+    path.write_text(text[:start], encoding="utf-8")
+    with pytest.raises(QuestionBankError) as info:
+        load_bank(broken)
+    assert_names(info.value, "documents.toml", "004_4d0dff8bd92d1686.txt")
+
+
 # Plain language (selkokieli, lättläst, plain English). Selkokeskus asks for short sentences and common,
 # short words; these limits put numbers on that. A word is long from 13 letters. Each plain text (statement or
 # explainer) stays within the per-text limits, and the bank's plain texts on average within the tighter mean

@@ -162,15 +162,20 @@ def test_a_voter_who_answered_nothing_gets_no_numbers() -> None:
 
 
 def test_not_answering_never_pays_under_the_default_policy() -> None:
-    """A candidate who skips every statement scores 0 rather than looking neutral."""
+    """A blank costs the farthest answer the candidate could have given from the voter's."""
     voter = np.array([0.5, 0.5])
     silent = np.array([[NAN, NAN]])
-    assert match(voter, np.ones(2), silent).tolist() == [0.0]
-    # Under skip, a candidate with no answered statement among the voter's also gets 0...
+    # From the middle no answer lies farther than 0.5: a silent candidate gets 50, no worse than the
+    # worst real answers (1 and 0) would have given, and no better.
+    assert match(voter, np.ones(2), silent).tolist() == [50.0]
+    assert match(voter, np.ones(2), np.array([[1.0, 0.0]])).tolist() == [50.0]
+    # From the ends of the scale the farthest answer is the other end: a blank scores as disagreement.
+    assert match(np.array([1.0, 0.0]), np.ones(2), silent).tolist() == [0.0]
+    # Under skip, a candidate with no answered statement among the voter's gets 0...
     assert match(voter, np.ones(2), silent, missing="skip").tolist() == [0.0]
     # ...and one who answered only where the voter agrees gets 100 from that statement alone.
     assert match(voter, np.ones(2), np.array([[0.5, NAN]]), missing="skip").tolist() == [100.0]
-    assert match(voter, np.ones(2), np.array([[0.5, NAN]])).tolist() == [50.0]
+    assert match(voter, np.ones(2), np.array([[0.5, NAN]])).tolist() == [75.0]
 
 
 def test_ranking_breaks_ties_by_ballot_number_and_puts_no_match_last() -> None:

@@ -250,6 +250,9 @@ def test_share_link_lives_in_the_fragment_and_reproduces_the_result(
     page.check("fieldset.statement input[value='4']")
     page.click("input[name^='w-'][value=more]")
     page.click(".minor-actions button >> nth=0")
+    page.wait_for_selector(
+        "#s-kunta-2025 table.candidates"
+    )  # the click does not wait for the results
     first = shown_ids(page, "kunta-2025")
     assert not page.locator("#share-link").is_visible(), "a link is made only when the voter asks"
     page.click("#make-share-link")

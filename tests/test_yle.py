@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -321,3 +322,38 @@ def test_the_2023_quiz_in_one_page_mode_finds_a_copied_candidate_at_100(yle_app,
         assert cell_text(row.locator("td.match")) == "100\xa0%"
         assert cell_text(rows.first.locator("td.match")) == "100\xa0%"
         assert "Lähde: Yle vaalikone, eduskuntavaalit 2023, avoin data" in page.content()
+
+
+def test_imported_statements_name_their_own_source(yle_app):
+    client = yle_app.test_client()
+    html = client.get("/vaitteet/yle2015-q127").get_data(as_text=True)
+    assert "Lähde" in html and "Yle" in html
+    assert "Tavoitteet, joista väite on johdettu" not in html  # no organisation goals behind it
+
+
+def test_yle_2015_offers_the_filters_its_data_has_and_2023_none_of_them(yle_app):
+    client = yle_app.test_client()
+    shown = client.post("/tulokset", data={"piiri": "eduskunta-2015:hame", "a-yle2015-q127": "1"})
+    html = shown.get_data(as_text=True)
+    for name in ("age", "gender", "elected", "lang"):
+        assert f'id="{name}-eduskunta-2015"' in html, name
+    assert (
+        'id="inc-eduskunta-2015"' not in html
+    )  # Yle's data says nothing of who sits in parliament
+    elected = client.post(
+        "/tulokset",
+        data={"piiri": "eduskunta-2015:hame", "a-yle2015-q127": "1", "elected-eduskunta-2015": "1"},
+    ).get_data(as_text=True)
+    db = connect(yle_app.config["DATABASE"])
+    try:
+        (count,) = db.execute(
+            "SELECT count(*) FROM candidate WHERE constituency_id = 'eduskunta-2015:hame' AND elected"
+        ).fetchone()
+    finally:
+        db.conn.close()
+    assert f"Rajaukseen sopii {count} ehdokasta." in re.sub(r"\s+", " ", elected)
+    html = client.post(
+        "/tulokset", data={"piiri": "eduskunta-2023:hame", "a-yle2023-q1": "1"}
+    ).get_data(as_text=True)
+    for name in ("age", "gender", "elected", "lang", "inc"):
+        assert f'id="{name}-eduskunta-2023"' not in html, name

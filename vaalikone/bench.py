@@ -322,8 +322,46 @@ def snapshot_rows(sizes: Sizes) -> list[Row]:
     return rows
 
 
+def stability_rows(sizes: Sizes) -> list[Row]:
+    """ "How sure is this?" for one voter in a large municipality, against the plain ranking (match and
+    rank) it comes with; the target is 2x the ranking. Timed alternately, so drift hits both alike."""
+    from vaalikone.matching import stability
+
+    rng = np.random.default_rng(SEED)
+    matrix = scoring.CandidateMatrix(answers(rng, sizes.constituency, sizes.questions))
+    numbers = rng.permutation(sizes.constituency) + 2
+    scales = stability.padded_alternatives([np.linspace(0.0, 1.0, 5)] * sizes.questions)
+    v, w = voter(rng, sizes.questions)
+    matches = scoring.match(v, w, matrix)
+
+    def ranking() -> np.ndarray:
+        return scoring.rank(scoring.match(v, w, matrix), numbers)
+
+    def sure() -> object:
+        return stability.stability(v, w, matrix, numbers, scales, matches=matches)
+
+    plain, extra = [], []
+    for _ in range(max(1, sizes.runs // 10)):
+        plain.append(median_seconds(ranking, 10))
+        extra.append(median_seconds(sure, 10))
+    plain_s, sure_s = statistics.median(plain), statistics.median(extra)
+    size = f"{sizes.constituency:,} x {sizes.questions}"
+    return [
+        Row("ranking, one voter", size, plain_s, sizes.runs),
+        Row(
+            "stability, one voter",
+            size,
+            sure_s,
+            sizes.runs,
+            target=2 * plain_s,
+            note=f"ratio {sure_s / plain_s:.2f} of the ranking (target <= 2)",
+        ),
+    ]
+
+
 ROWS: list[Callable[[Sizes], list[Row]]] = [
     one_voter_rows,
+    stability_rows,
     batch_rows,
     organisation_rows,
     real_data_rows,

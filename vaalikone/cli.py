@@ -211,6 +211,32 @@ def set_elected_command(election_id: str, path: str) -> None:
     click.echo(_("Päivitettiin %(n)d ehdokasta.", n=len(updates)))
 
 
+@command("robustness")
+@click.argument("election_id")
+def robustness_command(election_id: str) -> None:
+    """Print an election's robustness report (how rankings depend on the formula and each statement) as JSON."""
+    import json
+
+    from vaalikone.reports import robustness
+
+    with opened(database()) as db:
+        if db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone() is None:
+            raise click.ClickException(f"no election {election_id!r}")
+        click.echo(json.dumps(robustness.report(db, election_id), indent=2, ensure_ascii=False))
+
+
+@command("purge-feedback")
+def purge_feedback_command() -> None:
+    """Delete accessibility feedback older than FEEDBACK_RETENTION_DAYS."""
+    from vaalikone.domain import feedback
+
+    with opened(database()) as db:
+        gone = feedback.purge(db, int(current_app.config["FEEDBACK_RETENTION_DAYS"]))
+    click.echo(
+        f"Deleted {gone} message(s) older than {current_app.config['FEEDBACK_RETENTION_DAYS']} days."
+    )
+
+
 @command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path) -> None:
@@ -320,6 +346,8 @@ COMMANDS = (
     create_admin_command,
     create_organisation_user_command,
     set_elected_command,
+    robustness_command,
+    purge_feedback_command,
     backup_command,
     restore_command,
     translate_group,

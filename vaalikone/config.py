@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     "INVITATION_DAYS": 14,
     "RESULTS_PAGE_SIZE": 20,
+    # Accessibility feedback is deleted this many days after it arrived.
+    "FEEDBACK_RETENTION_DAYS": 365,
     # Seconds a worker may serve voters a snapshot older than the latest saved answers (see snapshot.py).
     "SNAPSHOT_MAX_STALENESS": 5.0,
     # What a worker keeps between requests (vaalikone.matching.store), least recently used first out:

@@ -268,6 +268,47 @@ def m190_plain_language(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE theme ADD COLUMN plain_{lang} TEXT")
 
 
+@migrations()
+def m180_accessibility_feedback(db: sqlite_utils.Database) -> None:
+    """Feedback sent through the accessibility statement's form (law 306/2019), kept for a retention period.
+
+    Only what the sender typed: a message, an optional contact address, the page's language. Never a
+    voter's answers, nor which page they came from.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE accessibility_feedback (
+            id INTEGER PRIMARY KEY,
+            received_at TEXT NOT NULL,  -- UTC, ISO 8601: purged after FEEDBACK_RETENTION_DAYS
+            message TEXT NOT NULL,
+            contact TEXT,
+            lang TEXT NOT NULL
+        );
+        CREATE INDEX accessibility_feedback_received ON accessibility_feedback (received_at);
+        """,
+    )
+
+
+@migrations()
+def m181_filter_fields_are_fresh(db: sqlite_utils.Database) -> None:
+    """Result filters read age, gender, incumbency and the official language from snapshots
+    (snapshot.FILTER_COLUMNS): a change to one marks the candidate for patching and advances the election's
+    data_version, like the listed columns (m005, m006). Columns the official list adds later (m170) are
+    named already: SQLite matches UPDATE OF by name when the update runs.
+    """
+    db.execute(
+        """CREATE TRIGGER candidate_filter_fields_mark_candidate AFTER UPDATE OF
+               age, gender, councillor, county_councillor, mp, official_language ON candidate
+           BEGIN
+               UPDATE candidate SET changed_version =
+                   (SELECT e.data_version + 1 FROM election e WHERE e.id = candidate.election_id)
+               WHERE id = NEW.id;
+               UPDATE election SET data_version = data_version + 1 WHERE id = NEW.election_id;
+           END"""
+    )
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

@@ -41,6 +41,7 @@ COUNTIES = (
     "lappi",
 )
 ORGANISATIONS_FILE = "organisations.toml"
+DOCUMENTS_FILE = "documents.toml"  # in seeds/
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -106,9 +107,21 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A seed document: who published it, its title, and its year (estimated when not printed in it)."""
+
+    file: str
+    publisher: str
+    title: str
+    year: str
+    year_stated: bool
+
+
+@dataclass(frozen=True)
 class QuestionBank:
     themes: tuple[Theme, ...]
     organisations: tuple[Organisation, ...]
+    documents: tuple[Document, ...] = ()
     _by_id: dict[str, Statement] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -287,4 +300,34 @@ def load_bank(directory: Path) -> QuestionBank:
         )
     by_id = {s.id: s for t in themes for s in t.statements}
     organisations = _organisations(directory / ORGANISATIONS_FILE, seeds, by_id)
-    return QuestionBank(tuple(themes), organisations)
+    return QuestionBank(tuple(themes), organisations, _documents(seeds, themes))
+
+
+def _documents(seeds: Path, themes: list[Theme]) -> tuple[Document, ...]:
+    """Every cited seed document's publisher, title and year, from seeds/documents.toml."""
+    path = seeds / DOCUMENTS_FILE
+    if not path.is_file():
+        raise QuestionBankError(path, "file", "missing: give each seed's publisher, title and year")
+    documents = []
+    for i, data in enumerate(_read(path).get("document", [])):
+        where = f"document[{i}]."
+        file = data.get("file")
+        if not isinstance(file, str) or not (seeds / file).is_file():
+            raise QuestionBankError(path, f"{where}file", f"no seed file {file!r}")
+        for key in ("publisher", "title", "year"):
+            if not isinstance(data.get(key), str) or not data[key].strip():
+                raise QuestionBankError(path, f"{where}{key}", "missing or empty")
+        if not isinstance(data.get("year_stated"), bool):
+            raise QuestionBankError(path, f"{where}year_stated", "must be true or false")
+        documents.append(
+            Document(file, data["publisher"], data["title"], data["year"], data["year_stated"])
+        )
+    described = {d.file for d in documents}
+    for theme in themes:
+        for statement in theme.statements:
+            for source in statement.sources:
+                if source.file not in described:
+                    raise QuestionBankError(
+                        path, "document", f"{source.file} is cited but not described"
+                    )
+    return tuple(documents)

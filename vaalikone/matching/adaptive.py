@@ -57,7 +57,9 @@ def _plausibility(pool: Pool, voter: np.ndarray, weights: np.ndarray) -> np.ndar
     if not np.any(answered):
         return np.ones(len(pool.answers))
     x = pool.answers[:, answered]
-    d = np.where(np.isnan(x), 1.0, np.abs(x - voter[answered]))
+    v = voter[answered]
+    # A blank costs the farthest answer the candidate could have given, as in the scorer.
+    d = np.where(np.isnan(x), np.maximum(v, 1.0 - v), np.abs(x - v))
     dist = d @ weights[answered]
     return np.exp(-SHARPNESS * (dist - dist.min()))
 
@@ -162,7 +164,7 @@ def worst_case_stable(
 
     `values` holds each statement's possible answers, normalised. For a leader a and an outsider b, the
     remaining statements can move b past a by at most Σ_j max_v (|v − x_aj| − |v − x_bj|) (an unanswered
-    cell counts 1, as in the scorer); the top is stable when that never closes the gap.
+    cell counts max(v, 1 − v), as in the scorer); the top is stable when that never closes the gap.
     """
     n = len(pool.answers)
     asked = np.asarray(asked, dtype=bool)
@@ -181,7 +183,10 @@ def worst_case_stable(
     for j in remaining.tolist():
         v = np.asarray(values[j], dtype=np.float64)[:, None]
         col = pool.answers[:, j]
-        d = np.where(np.isnan(col)[None, :], 1.0, np.abs(v - np.nan_to_num(col)[None, :]))  # (V, C)
+        farthest = np.maximum(v, 1.0 - v)  # a blank, as in the scorer
+        d = np.where(
+            np.isnan(col)[None, :], farthest, np.abs(v - np.nan_to_num(col)[None, :])
+        )  # (V, C)
         gain += np.max(d[:, leaders][:, :, None] - d[:, outsiders][:, None, :], axis=0)
     margin = dist[outsiders][None, :] - dist[leaders][:, None]
     return bool(np.all(gain < margin))

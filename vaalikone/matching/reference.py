@@ -35,7 +35,7 @@ def match_one(
         if is_missing(candidate[q]):
             if missing == "skip":
                 continue  # drops out of D and Dmax
-            d = 1.0
+            d = max(voter[q], 1 - voter[q])  # the farthest answer the candidate could have given
         else:
             d = abs(voter[q] - candidate[q])
         dist += weights[q] * (d if metric == "cityblock" else d * d)
@@ -64,7 +64,7 @@ def explain(
             terms.append(0.0)
             continue
         if is_missing(c):
-            d = 1.0 if missing == "max" else 0.0
+            d = max(v, 1 - v) if missing == "max" else 0.0
         else:
             d = abs(v - c)
         terms.append(w * (d if metric == "cityblock" else d * d))
@@ -213,3 +213,62 @@ def rank(matches: Row, numbers: list[int]) -> list[int]:
         return (is_missing(m), 0.0 if is_missing(m) else -round(m, 9), numbers[i])
 
     return sorted(range(len(matches)), key=key)
+
+
+def fillings(candidate: Row, scales: list[Row]):
+    """Every way the candidate could have answered their unanswered statements, from each scale."""
+    if not candidate:
+        yield []
+        return
+    head = [candidate[0]] if not is_missing(candidate[0]) else scales[0]
+    for value in head:
+        for rest in fillings(candidate[1:], scales[1:]):
+            yield [value, *rest]
+
+
+def match_range(
+    voter: Row, weights: Row, candidate: Row, scales: list[Row], metric: str = "cityblock"
+) -> tuple[float, float]:
+    """Brute force: the lowest and highest match over every filling of the candidate's blanks."""
+    scores = [match_one(voter, weights, f, metric) for f in fillings(candidate, scales)]
+    return min(scores), max(scores)
+
+
+def top(matches: Row, numbers: list[int], n: int = 5) -> list[int]:
+    """The first n of the ranking."""
+    return rank(matches, numbers)[:n]
+
+
+def stability(
+    voter: Row,
+    weights: Row,
+    candidates: list[Row],
+    numbers: list[int],
+    scales: list[Row],
+    metric: str = "cityblock",
+) -> tuple[int, int | None, tuple[int, float, int] | None]:
+    """Brute force of vaalikone.matching.stability: (euclidean, leave_one_out, change), every ranking
+    recomputed from scratch with match_one."""
+    other = "euclidean" if metric == "cityblock" else "cityblock"
+    base = top(match(voter, weights, candidates, metric), numbers)
+    second = top(match(voter, weights, candidates, other), numbers)
+    euclidean = len(set(base) & set(second))
+    answered = [q for q in range(len(voter)) if not is_missing(voter[q]) and weights[q] > 0]
+    leave = None
+    if len(answered) >= 2:
+        stay = set(base)
+        for q in answered:
+            without = [w if i != q else 0.0 for i, w in enumerate(weights)]
+            stay &= set(top(match(voter, without, candidates, metric), numbers))
+        leave = len(stay)
+    changes = []
+    for q in answered:
+        for value in scales[q]:
+            if abs(value - voter[q]) <= 1e-9:
+                continue
+            moved = [value if i == q else x for i, x in enumerate(voter)]
+            first = top(match(moved, weights, candidates, metric), numbers, 1)[0]
+            if first != base[0]:
+                changes.append((round(abs(value - voter[q]), 9), q, value, first))
+    change = min(changes)[1:] if changes else None
+    return euclidean, leave, change

@@ -9,8 +9,9 @@ normal 1, more 2.
 The match between a voter (answers v) and a candidate (answers c):
 
   A = the statements the voter answered (not NaN) with weight > 0.
-  d_q = |v_q - c_q| if the candidate answered q, else 1 (the maximum) under the default policy missing="max",
-  so that not answering never pays.
+  d_q = |v_q - c_q| if the candidate answered q, else max(v_q, 1 - v_q) under the default policy missing="max":
+  the farthest answer the candidate could have given from the voter's (the relative maximum, as in OpenVAA),
+  so that not answering never pays, yet costs no more than a real answer could.
   cityblock (default): D = sum_{q in A} w_q d_q;  Dmax = sum_{q in A} w_q;  match = 100 * (1 - D / Dmax)
   euclidean:           D = sqrt(sum_{q in A} w_q d_q^2); Dmax = sqrt(sum_{q in A} w_q); match = 100 * (1 - D / Dmax)
   alternative policy missing="skip": a candidate's unanswered statements drop out of both D and Dmax for that
@@ -18,6 +19,14 @@ The match between a voter (answers v) and a candidate (answers c):
   If A is empty every match is NaN (nothing to compare); callers show "answer at least one statement".
 
 Identical answers give 100, opposite extremes give 0, and the match always lies within 0..100.
+
+The range (match_range): a candidate who left statements of A unanswered could have answered them in many
+ways. Each d_q moves independently between 0 (the voter's own answer, which is on the statement's scale) and
+max(v_q, 1 - v_q) (the scale's far end, also on it), and the match falls as any d_q grows, so over every
+filling the match runs from
+  match_min = the formula with d_q = max(v_q, 1 - v_q) for the unanswered q  (= match under missing="max")
+  match_max = the formula with d_q = 0 for the unanswered q  (still divided by the whole Dmax).
+A candidate who answered all of A has match_min = match_max = match.
 
 The same scorer serves the rest of the application:
 - a party's match compares the voter with the party's profile: for each statement the median
@@ -51,6 +60,8 @@ IMPORTANCE: dict[str, float] = {"less": 0.5, "normal": 1.0, "more": 2.0}
 
 _METRICS = ("cityblock", "euclidean")
 _POLICIES = ("max", "skip")
+# "best" fills every unanswered cell with the voter's own answer: the top of the range (match_range).
+_Internal = Literal["max", "skip", "best"]
 # Upper bound on the (voters, candidates, statements) temporary of one match_batch step, in
 # elements (8 MB of float64): enough voters per step to amortise Python overhead on small
 # elections, one voter at a time on big ones.
@@ -92,8 +103,8 @@ class CandidateMatrix:
         self.n_candidates, self.n_questions = answers.shape
         # Statement-major copies: elementwise work then runs along C-long contiguous rows, about
         # 40 % faster than along 30-long ones. Unanswered cells hold 0 in `_filled_t`; the 0/1
-        # masks turn the policies into matrix products: `_missing_t` gives unanswered cells d = 1
-        # (max), `_present_t` takes them out of D and Dmax (skip).
+        # masks turn the policies into matrix products: `_missing_t` gives unanswered cells the
+        # farthest answer (max), `_present_t` takes them out of D and Dmax (skip).
         self._filled_t = np.ascontiguousarray(np.where(missing, 0.0, answers).T)
         self._missing_t = np.ascontiguousarray(missing.T, dtype=np.float64)
         self._present_t = 1.0 - self._missing_t
@@ -195,12 +206,12 @@ def _groups(
 # The scorer
 
 
-def _match_block(
-    cm: CandidateMatrix, voters: np.ndarray, weights: np.ndarray, metric: Metric, missing: Policy
-) -> np.ndarray:
-    """Matches (k, C) of a block of validated voters, each row following the module's formulas."""
+def _distance_parts(
+    cm: CandidateMatrix, voters: np.ndarray, weights: np.ndarray, power: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For validated voters (k, Q): sum_q w_q d_q^p over answered cells (k, C), the same over unanswered
+    cells at the relative maximum (k, C), the effective weights (k, Q) and their sums (k, 1)."""
     k = len(voters)
-    power = 1 if metric == "cityblock" else 2
     answered = ~np.isnan(voters)
     w = np.where(answered & (weights > 0), weights, 0.0)  # zero weight takes q out of A
     v = np.where(answered, voters, 0.0)
@@ -211,27 +222,41 @@ def _match_block(
         np.abs(gaps, out=gaps)
     else:
         np.square(gaps, out=gaps)
-    total = w.sum(axis=1)[:, None]  # sum_{q in A} w_q
+    # Unanswered cells are zeroed rather than subtracted later, so that near-identical answers keep
+    # their full precision.
+    gaps *= cm._present_t
+    present = np.matmul(w[:, None, :], gaps)[:, 0, :]  # (k, C)
+    farthest = np.maximum(v, 1.0 - v) ** power
+    absent = (w * farthest) @ cm._missing_t
+    return present, absent, w, w.sum(axis=1)[:, None]
+
+
+def _match_block(
+    cm: CandidateMatrix, voters: np.ndarray, weights: np.ndarray, metric: Metric, missing: _Internal
+) -> np.ndarray:
+    """Matches (k, C) of a block of validated voters, each row following the module's formulas."""
+    power = 1 if metric == "cityblock" else 2
+    present, absent, w, total = _distance_parts(cm, voters, weights, power)
     if missing == "max":
-        # Unanswered cells hold |0 - v|^p; one product adds what turns them into d = 1.
-        dist = np.matmul(w[:, None, :], gaps)[:, 0, :]  # (k, C)
-        dist += (w * (1.0 - v**power)) @ cm._missing_t
-        dmax, has_any = total, total > 0
-    else:
-        # Unanswered cells leave D: zeroed rather than subtracted later, so that near-identical
-        # answers keep their full precision. They leave Dmax too, which is exactly 0 for the
-        # candidates who answered nothing in A.
-        gaps *= cm._present_t
-        dist = np.matmul(w[:, None, :], gaps)[:, 0, :]
-        dmax = w @ cm._present_t
-        has_any = dmax > 0
+        dist, dmax = present + absent, total
+    elif missing == "best":
+        dist, dmax = present, total
+    else:  # skip: unanswered cells leave Dmax too, exactly 0 for a candidate who answered nothing in A
+        dist, dmax = present, w @ cm._present_t
+    return _to_match(dist, dmax, total, power)
+
+
+def _to_match(dist: np.ndarray, dmax: np.ndarray, total: np.ndarray, power: int) -> np.ndarray:
+    """100 * (1 - D / Dmax) from D^p and Dmax^p; 0 where Dmax is 0, NaN where the voter answered nothing."""
+    dmax = np.broadcast_to(dmax, dist.shape)
+    has_any = dmax > 0
     if power == 2:
-        np.sqrt(dist, out=dist)
+        dist = np.sqrt(dist)
         dmax = np.sqrt(np.maximum(dmax, 0.0))
     ratio = np.divide(dist, dmax, out=np.ones_like(dist), where=has_any)  # nothing answered: 0
     matches = 100.0 * (1.0 - ratio)
     np.clip(matches, 0.0, 100.0, out=matches)
-    matches[total[:, 0] == 0] = np.nan  # A is empty: nothing to compare
+    matches[np.broadcast_to(total == 0, matches.shape)] = np.nan  # A is empty: nothing to compare
     return matches
 
 
@@ -248,6 +273,25 @@ def match(
     cm = _as_matrix(candidates)
     v, w = _one_voter(voter, weights, cm.n_questions)
     return _match_block(cm, v[None, :], w[None, :], metric, missing)[0]
+
+
+def match_range(
+    voter: np.ndarray,
+    weights: np.ndarray,
+    candidates: CandidateMatrix | np.ndarray,
+    *,
+    metric: Metric = "cityblock",
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest match (C,) each candidate could have had over every way of answering
+    the statements they left unanswered (see the module docstring); equal for a complete answerer."""
+    _check_options(metric, "max")
+    cm = _as_matrix(candidates)
+    v, w = _one_voter(voter, weights, cm.n_questions)
+    power = 1 if metric == "cityblock" else 2
+    present, absent, _w, total = _distance_parts(cm, v[None, :], w[None, :], power)
+    low = _to_match(present + absent, total, total, power)[0]
+    high = _to_match(present, total, total, power)[0]
+    return low, high
 
 
 def match_batch(
@@ -288,7 +332,8 @@ def explain(
         raise ValueError("candidate answers must be normalised to 0..1 (NaN for unanswered)")
     in_a = ~np.isnan(v) & (w > 0)
     gaps = np.abs(np.where(in_a, v, 0.0) - np.where(np.isnan(c), 0.0, c))
-    gaps = np.where(np.isnan(c), 1.0 if missing == "max" else 0.0, gaps)
+    farthest = np.maximum(np.where(in_a, v, 0.0), 1.0 - np.where(in_a, v, 0.0))
+    gaps = np.where(np.isnan(c), farthest if missing == "max" else 0.0, gaps)
     terms = np.where(in_a, w * gaps ** (1 if metric == "cityblock" else 2), 0.0)
     total = terms.sum()  # D for cityblock, D^2 for euclidean
     return terms / total if total > 0 else np.zeros_like(terms)

@@ -27,6 +27,7 @@ import sqlite_utils
 
 from vaalikone.db import database_file, opened
 from vaalikone.matching.scoring import CandidateMatrix, Groups, normalise, party_profiles
+from vaalikone.matching.stability import padded_alternatives
 from vaalikone.matching.store import MatchingStore
 from vaalikone.matching.store import current as current_store
 
@@ -80,10 +81,24 @@ class ElectionSnapshot:
     # The previous snapshot's views, for constituencies that have not changed since (see constituency()).
     _previous_views: dict[str, ConstituencyView] = field(default_factory=dict, repr=False)
     _previous_party_ids: list[str | None] = field(default_factory=list, repr=False)
+    # Which result filters each constituency's data allows (voting.filter_options), made when first asked.
+    filter_options: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def question_index(self) -> dict[str, int]:
         return {qid: i for i, qid in enumerate(self.question_ids)}
+
+    @cached_property
+    def alternatives(self) -> np.ndarray:
+        """Each statement's possible answers normalised to 0..1 (Q, K), as the voter could change them."""
+        return padded_alternatives(
+            [
+                normalise(np.array(scale, dtype=np.float64), low, high)
+                for scale, low, high in zip(
+                    self.scales, self.scale_min, self.scale_max, strict=True
+                )
+            ]
+        )
 
     def constituency(self, constituency_id: str) -> ConstituencyView:
         """The candidates standing in one constituency (cached)."""
@@ -151,6 +166,16 @@ LISTED_COLUMNS = (
     "languages",
     "elected",
 )
+
+# What result filters read, where the database has them (the official list adds incumbency and its
+# language column): read with the listed columns, absent ones left out. Changes mark the candidate (m181).
+FILTER_COLUMNS = ("age", "gender", "councillor", "county_councillor", "mp", "official_language")
+
+
+def _listed_columns(db: sqlite_utils.Database) -> str:
+    present = {row[1] for row in db.execute("PRAGMA table_info(candidate)").fetchall()}
+    return ", ".join(LISTED_COLUMNS + tuple(c for c in FILTER_COLUMNS if c in present))
+
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +344,7 @@ def build_snapshot(
     candidates = _listed(
         list(
             db.query(
-                f"""SELECT {", ".join(LISTED_COLUMNS)} FROM candidate
+                f"""SELECT {_listed_columns(db)} FROM candidate
                    WHERE election_id = ? ORDER BY constituency_id, number, id""",
                 [election_id],
             )
@@ -395,7 +420,7 @@ def update_snapshot(
     changed = _listed(
         list(
             db.query(
-                f"""SELECT {", ".join(LISTED_COLUMNS)} FROM candidate
+                f"""SELECT {_listed_columns(db)} FROM candidate
                    WHERE election_id = ? AND changed_version > ?""",
                 [election_id, previous.version],
             )

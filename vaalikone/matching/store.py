@@ -73,6 +73,8 @@ class MatchingStore:
         self.snapshots: BoundedCache[Any] = BoundedCache(max_snapshots)
         self.max_memo = max_memo
         self._structures: BoundedCache[tuple[Any, BoundedCache[Any]]] = BoundedCache(8)
+        # Reports computed from a snapshot (reports/robustness.py), per database, election and data_version.
+        self.reports: BoundedCache[Any] = BoundedCache(8)
         self.build_lock = threading.Lock()  # one synchronous snapshot build at a time
         self.rebuilding: dict[Hashable, threading.Thread] = {}  # background rebuilds under way
         self.rebuilding_lock = threading.Lock()

@@ -19,7 +19,7 @@ import numpy as np
 import sqlite_utils
 
 from vaalikone.db import database_file
-from vaalikone.matching import adaptive, scoring
+from vaalikone.matching import adaptive, scoring, stability
 from vaalikone.matching.snapshot import get_snapshot
 from vaalikone.matching.store import current as current_store
 from vaalikone.requestmemo import per_request
@@ -365,8 +365,10 @@ class Ranking(Sequence):
         parties: dict[str, dict[str, Any]],
         rows: list[int],
         matches: list[float],
+        highs: list[float] | None = None,
     ) -> None:
         self._people, self._parties, self._rows, self._matches = people, parties, rows, matches
+        self._highs = matches if highs is None else highs
         self._made: dict[int, dict[str, Any]] = {}
 
     def __len__(self) -> int:
@@ -389,9 +391,65 @@ class Ranking(Sequence):
                 **person,
                 "party": self._parties.get(person["party_id"]),
                 "match": self._matches[i],
+                # The range over every way of answering the candidate's blanks; match is its bottom.
+                "match_min": self._matches[i],
+                "match_max": self._highs[i],
                 "rank": i + 1,
             }
         return made
+
+
+# Age groups of the results filter: (form value, youngest, oldest).
+AGE_GROUPS = (("18-29", 18, 29), ("30-44", 30, 44), ("45-64", 45, 64), ("65-", 65, 150))
+# Who counts as incumbent in each kind of election: a sitting member of the body being elected.
+INCUMBENCY = {"kunta": "councillor", "alue": "county_councillor", "eduskunta": "mp"}
+GENDERS = ("f", "m")
+
+
+def age_group(age: int | None) -> str | None:
+    """The filter's age group of an age, None when unknown."""
+    if age is None:
+        return None
+    return next((key for key, low, high in AGE_GROUPS if low <= age <= high), None)
+
+
+def ballot_languages(candidate: Mapping[str, Any]) -> list[str]:
+    """The language of the candidate on the official list when known, else the languages they gave."""
+    official = candidate.get("official_language")
+    return [official] if official else list(candidate.get("languages") or [])
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Which filters the data of one constituency allows: only those some candidate has a value for."""
+
+    ages: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    incumbency: bool = False
+    elected: bool = False
+    languages: tuple[str, ...] = ()
+
+
+def filter_options(
+    snapshot: Any, constituency_id: str, rows: np.ndarray, kind: str
+) -> FilterOptions:
+    """The filters this constituency's candidates have data for (kept with the snapshot)."""
+    held = snapshot.filter_options.get(constituency_id)
+    if held is None:
+        people = [snapshot.people[i] for i in rows.tolist()]
+        ages = {age_group(p.get("age")) for p in people}
+        genders = {p.get("gender") for p in people}
+        incumbent = INCUMBENCY.get(kind)
+        languages = {lang for p in people for lang in ballot_languages(p)}
+        held = FilterOptions(
+            ages=tuple(key for key, _low, _high in AGE_GROUPS if key in ages),
+            genders=tuple(g for g in GENDERS if g in genders),
+            incumbency=any(p.get(incumbent) is not None for p in people) if incumbent else False,
+            elected=any(p.get("elected") is not None for p in people),
+            languages=tuple(lang for lang in ("fi", "sv", "en") if lang in languages),
+        )
+        snapshot.filter_options[constituency_id] = held
+    return held
 
 
 @dataclass
@@ -407,6 +465,10 @@ class Result:
     # Who stands here, for filters and chosen candidates without going through every row:
     candidate_ids: frozenset[str] = frozenset()  # as strings, as forms send them
     independents: bool = False  # whether independents stand here (parties are in `parties`)
+    # How sure the ranking is (matching/stability.py), None with nothing to rank:
+    # {"top", "euclidean", "leave_one_out", "change": None or {"question_id", "value", "candidate"}}.
+    stability: dict[str, Any] | None = None
+    filters: FilterOptions = FilterOptions()  # which filters this constituency's data allows
 
 
 def _parties(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -436,11 +498,20 @@ def results(
         view = snapshot.constituency(ballot.constituency["id"])
     except LookupError:  # a constituency without candidates
         return Result(ballot, [], [], answered)
-    both = scoring.match(voter, w, view.stacked)  # candidates, then party profiles
+    # Candidates, then party profiles; the match is the bottom of each range.
+    both, tops = scoring.match_range(voter, w, view.stacked)
     matches, profile_matches = both[: len(view.rows)], both[len(view.rows) :]
-    order = scoring.rank(matches, snapshot.numbers[view.rows])
+    numbers = snapshot.numbers[view.rows]
+    order = scoring.rank(matches, numbers)
     ranked = Ranking(
-        snapshot.people, snapshot.parties, view.rows[order].tolist(), matches[order].tolist()
+        snapshot.people,
+        snapshot.parties,
+        view.rows[order].tolist(),
+        matches[order].tolist(),
+        tops[: len(view.rows)][order].tolist(),
+    )
+    sure = stability.stability(
+        voter, w, view.matrix, numbers, snapshot.alternatives, matches=matches
     )
     parties = snapshot.parties
     scores = scoring.party_match(
@@ -483,7 +554,66 @@ def results(
     )
     # Independents are counted last (party_ids ends with None).
     independents = snapshot.party_ids[-1] is None and bool(counts[-1])
-    return Result(ballot, ranked, party_rows, answered, view.candidate_keys, independents)
+    return Result(
+        ballot,
+        ranked,
+        party_rows,
+        answered,
+        view.candidate_keys,
+        independents,
+        _stability_view(snapshot, view, sure),
+        filter_options(snapshot, ballot.constituency["id"], view.rows, ballot.election["kind"]),
+    )
+
+
+def _stability_view(
+    snapshot: Any, view: Any, sure: stability.Stability | None
+) -> dict[str, Any] | None:
+    """Stability in the pages' and the API's terms: statements by id, answers on their own scale."""
+    if sure is None:
+        return None
+    change = None
+    if sure.change is not None:
+        q, value, first = sure.change
+        low, high = snapshot.scale_min[q], snapshot.scale_max[q]
+        person = snapshot.people[int(view.rows[first])]
+        change = {
+            "question_id": snapshot.question_ids[q],
+            "value": int(round(low + value * (high - low))),
+            "candidate": {**person, "party": snapshot.parties.get(person["party_id"])},
+        }
+    return {
+        "top": sure.top,
+        "euclidean": sure.euclidean,
+        "leave_one_out": sure.leave_one_out,
+        "change": change,
+    }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the voter chose to see: empty strings match everyone."""
+
+    party: str = ""  # party id, "-" for independents
+    language: str = ""
+    text: str = ""  # part of a name, or a ballot number
+    age: str = ""  # an AGE_GROUPS key
+    gender: str = ""
+    incumbent: str = ""  # "1" incumbents, "0" newcomers
+    elected: str = ""  # "1" elected, "0" not elected
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.party,
+                self.language,
+                self.text.strip(),
+                self.age,
+                self.gender,
+                self.incumbent,
+                self.elected,
+            )
+        )
 
 
 def quick_step(
@@ -514,17 +644,34 @@ def quick_step(
 
 
 def filter_candidates(
-    candidates: Sequence[dict[str, Any]], party: str = "", language: str = "", text: str = ""
+    candidates: Sequence[dict[str, Any]],
+    party: str = "",
+    language: str = "",
+    text: str = "",
+    *,
+    filters: Filters | None = None,
+    kind: str = "kunta",
 ) -> Sequence[dict[str, Any]]:
-    """Candidates of one party ("-" = independents), speaking one language, or matching a name or number."""
-    needle = collation_key(text.strip())
-    if not (party or language or needle):
+    """Candidates of one party ("-" = independents), speaking one language, matching a name or number, of an
+    age group or gender, incumbent or not, elected or not (`filters` when given, else the three above)."""
+    f = filters or Filters(party, language, text)
+    needle = collation_key(f.text.strip())
+    if not f:
         return candidates
+    incumbent_field = INCUMBENCY.get(kind, "councillor")
     out = []
     for c in candidates:
-        if party and (c["party_id"] or "-") != party:
+        if f.party and (c["party_id"] or "-") != f.party:
             continue
-        if language and language not in c["languages"]:
+        if f.language and f.language not in ballot_languages(c):
+            continue
+        if f.age and age_group(c.get("age")) != f.age:
+            continue
+        if f.gender and c.get("gender") != f.gender:
+            continue
+        if f.incumbent and str(int(bool(c.get(incumbent_field)))) != f.incumbent:
+            continue
+        if f.elected and str(int(bool(c.get("elected")))) != f.elected:
             continue
         if needle:
             name = collation_key(f"{c['first_name']} {c['last_name']}")
@@ -611,8 +758,11 @@ def explain_candidate(
         key=lambda item: (positions.get(item[0], 0), item[0]),
     )
     share_by_id = {qid: float(shares[j]) for j, qid in enumerate(snapshot.question_ids)}
+    low, high = scoring.match_range(voter, w, candidate)
     return {
-        "match": float(scoring.match(voter, w, candidate)[0]),
+        "match": float(low[0]),
+        "match_min": float(low[0]),
+        "match_max": float(high[0]),
         "themes": dict(theme_rows),
         "shares": share_by_id,
         # The statements that lowered the match most, for a plain-language explanation.

@@ -17,7 +17,7 @@ from vaalikone.db import connect, opened, serve_read_only
 from vaalikone.db.migrations import apply_migrations
 from vaalikone.db.replica import Follower, copy_identity
 from vaalikone.domain import places
-from vaalikone.domain.statements import load_bank
+from vaalikone.domain.statements import QuestionBank, load_bank
 
 # Opening a connection (and setting its pragmas) costs about as much as a whole match API request, so each
 # thread keeps its last one open between requests. Between requests it holds no transaction: SQLite in
@@ -49,6 +49,11 @@ def close_db(exc: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None and db.conn.in_transaction:
         db.conn.rollback()
+
+
+def get_bank() -> QuestionBank:
+    """The question bank this app loaded at start-up."""
+    return current_app.extensions["vaalikone.bank"]
 
 
 def init_db(app: Flask) -> None:

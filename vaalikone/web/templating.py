@@ -179,6 +179,15 @@ def carry(
     return made[key]
 
 
+def range_text(low: float, high: float) -> str:
+    """The range a candidate's blanks leave open ("52 %–71 %"), or "" when it rounds to one number."""
+    from vaalikone.web.i18n import percent
+
+    if low != low or high != high or round(low) == round(high):
+        return ""
+    return f"{percent(low)}–{percent(high)}"
+
+
 def quiz_url(endpoint: str, context: Any, **extra: Any) -> str:
     """A URL carrying where the voter votes (municipality or district: never an answer) and the language
     mode."""
@@ -201,6 +210,7 @@ TEMPLATE_GLOBALS = (
     statement_text,
     lacks_plain,
     quick_trail,
+    range_text,
 )
 
 

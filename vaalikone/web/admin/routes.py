@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from vaalikone.domain import accounts, elections
+from vaalikone.domain import accounts, elections, feedback
 from vaalikone.i18n import gettext as _
 from vaalikone.importers import candidates as candidate_import
 from vaalikone.web.accounts import role_required
@@ -128,3 +128,16 @@ def publish(election_id: str):
     elections.toggle_publication(get_db(), election_id)
     flash(_("Vaalit julkaistu.") if not election["published_at"] else _("Julkaisu peruttu."))
     return redirect(url_for("admin.election", election_id=election_id))
+
+
+@bp.route("/palaute")
+@role_required("admin")
+def accessibility_feedback():
+    """Feedback sent through the accessibility statement, newest first; expired messages are purged first."""
+    db = get_db()
+    feedback.purge(db, int(current_app.config["FEEDBACK_RETENTION_DAYS"]))
+    return render_template(
+        "admin/feedback.html",
+        messages=feedback.messages(db),
+        retention_days=int(current_app.config["FEEDBACK_RETENTION_DAYS"]),
+    )

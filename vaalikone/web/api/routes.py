@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from vaalikone.extensions import csrf, limiter
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
+from vaalikone.reports import robustness
 from vaalikone.web.database import get_db
 from vaalikone.web.i18n import LANGUAGES, localized
 from vaalikone.web.security import api_limit
@@ -147,6 +148,24 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 6)
 
 
+def _stability(sure: dict[str, Any] | None) -> dict[str, Any] | None:
+    """How sure the ranking is, with the answer change as statement id, value and candidate id."""
+    if sure is None:
+        return None
+    change = sure["change"]
+    return {
+        "top": sure["top"],
+        "euclidean": sure["euclidean"],
+        "leave_one_out": sure["leave_one_out"],
+        "change": change
+        and {
+            "statement": change["question_id"],
+            "value": change["value"],
+            "first": change["candidate"]["id"],
+        },
+    }
+
+
 def _body() -> dict[str, Any]:
     """The request body as a JSON object; an oversized body stops at MAX_CONTENT_LENGTH (413 -> 400)."""
     raw = request.get_data(cache=False)
@@ -266,9 +285,12 @@ def match():
                         "name": f"{c['first_name']} {c['last_name']}",
                         "party": _party_name(c["party"], lang),
                         "match": _number(c["match"]),
+                        "match_min": _number(c["match_min"]),
+                        "match_max": _number(c["match_max"]),
                     }
                     for c in result.candidates[:limit]
                 ],
+                "stability": _stability(result.stability),
                 "parties": [
                     {
                         "id": p["id"],
@@ -413,3 +435,20 @@ def open_data_csv(election_id: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={election_id}-answers.csv"},
     )
+
+
+@bp.route("/elections/<election_id>/robustness")
+def election_robustness(election_id: str):
+    """How robust a published election's rankings are (vaalikone/reports/robustness.py)."""
+    db = get_db()
+    if (
+        next(
+            db.query(
+                "SELECT 1 FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+            ),
+            None,
+        )
+        is None
+    ):
+        abort(404)
+    return jsonify(robustness.report(db, election_id))

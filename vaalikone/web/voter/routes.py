@@ -30,16 +30,20 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
+from vaalikone.domain import feedback, provenance
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
-from vaalikone.web.database import get_db
+from vaalikone.reports import party_answers, robustness
+from vaalikone.web.database import get_bank, get_db
 from vaalikone.web.i18n import current_language, localized, percent
-from vaalikone.web.templating import shows_election
+from vaalikone.web.security import limiter
+from vaalikone.web.templating import range_text, scale_label, shows_election
+from vaalikone.web.voter.forms import FeedbackForm
 
 bp = Blueprint("voter", __name__, cli_group=None)
 
 # Form fields that describe what the voter is looking at on the results page, per election.
-VIEW_PREFIXES = ("party-", "lang-", "q-", "at-")
+VIEW_PREFIXES = ("party-", "lang-", "q-", "at-", "age-", "gender-", "inc-", "elected-")
 MAX_COMPARED = 3
 
 
@@ -258,14 +262,17 @@ def _candidate_cells(
 
 
 @lru_cache(maxsize=10_000)
-def _match_cell(text: str, bar: str | None, party: bool) -> Markup:
-    # Every match with the same text and bar width (0.1 steps) renders the same cell.
-    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party)
+def _match_cell(lang: str, text: str, bar: str | None, party: bool, span: str) -> Markup:
+    # Every match with the same text, range and bar width (0.1 steps) renders the same cell.
+    return _rows_macro("match_cell")(text, math.nan if bar is None else float(bar), party, span)
 
 
-def _match(value: float, party: bool = False) -> Markup:
-    """A match written as a rounded percentage (in the reader's language) beside its bar."""
-    return _match_cell(percent(value), None if value != value else f"{value:.1f}", party)
+def _match(value: float, party: bool = False, high: float | None = None) -> Markup:
+    """A match written as a rounded percentage (in the reader's language) beside its bar, with the range
+    up to `high` that the candidate's blanks leave open."""
+    span = "" if high is None else range_text(value, high)
+    bar = None if value != value else f"{value:.1f}"
+    return _match_cell(current_language(), percent(value), bar, party, span)
 
 
 @lru_cache(maxsize=10_000)
@@ -331,7 +338,8 @@ def _table_rows(
             tuple(party[f] for f in _PARTY_FIELDS) if party else None,
         )
         candidate_rows.append(
-            f'<tr><td class="num rank">{int(c["rank"])}.</td>{_match(c["match"])}{cells}</tr>'
+            f'<tr><td class="num rank">{int(c["rank"])}.</td>'
+            f"{_match(c['match'], high=c['match_max'])}{cells}</tr>"
         )
     party_rows = [
         f"<tr>{_party_heading(lang, _party_name(p['party']), p['count'])}"
@@ -340,6 +348,11 @@ def _table_rows(
     ]
     # Every piece is Markup (escaped by its macro) and the rank an int: the joined rows are safe.
     return Markup("".join(candidate_rows)), Markup("".join(party_rows))
+
+
+def _choice(value: str, allowed: tuple[str, ...]) -> str:
+    """A filter's value when the data offers it, else no filter: a stale or forged value shows everyone."""
+    return value if value in allowed else ""
 
 
 def _page(eid: str, pages: int) -> int:
@@ -371,24 +384,42 @@ def _results_page(
     for ballot in context.ballots:
         eid = ballot.id
         result = voting.results(db, ballot, answers, weights)
-        party = request.form.get(f"party-{eid}", "")
-        language = request.form.get(f"lang-{eid}", "")
-        text = request.form.get(f"q-{eid}", "")[:100]
-        shown = voting.filter_candidates(result.candidates, party, language, text)
+        form = request.form
+        options = result.filters
+        filters = voting.Filters(
+            party=form.get(f"party-{eid}", ""),
+            language=_choice(form.get(f"lang-{eid}", ""), options.languages),
+            text=form.get(f"q-{eid}", "")[:100],
+            age=_choice(form.get(f"age-{eid}", ""), options.ages),
+            gender=_choice(form.get(f"gender-{eid}", ""), options.genders),
+            incumbent=_choice(form.get(f"inc-{eid}", ""), ("1", "0") if options.incumbency else ()),
+            elected=_choice(form.get(f"elected-{eid}", ""), ("1", "0") if options.elected else ()),
+        )
+        party, language, text = filters.party, filters.language, filters.text
+        shown = voting.filter_candidates(
+            result.candidates, filters=filters, kind=ballot.election["kind"]
+        )
         pages = max(1, -(-len(shown) // page_size))
         page = _page(eid, pages)
         visible = shown[page * page_size : (page + 1) * page_size]
         candidate_rows, party_rows = _table_rows(result, visible, candidate_path, selected)
         visible_ids = {str(c["id"]) for c in visible}
         all_ids = result.candidate_ids
+        sure = result.stability
+        change = sure and sure["change"]
         sections.append(
             {
                 "ballot": ballot,
                 "result": result,
+                "sure": sure,
+                "change_question": change
+                and next((q for q in questions if q["id"] == change["question_id"]), None),
                 "asked": sum(1 for q in questions if eid in q["election_ids"]),
                 "party": party,
                 "language": language,
                 "text": text,
+                "filters": filters,
+                "options": options,
                 "page": page,
                 "pages": pages,
                 "candidates": visible,
@@ -520,3 +551,107 @@ def method():
 def privacy():
     """What is and is not stored about a voter."""
     return render_template("voter/privacy.html")
+
+
+@bp.route("/vaitteet/<statement_id>")
+def statement(statement_id: str):
+    """Where a statement comes from: the goal sentences behind it and the organisations whose goals include it."""
+    found = provenance.statement_provenance(get_db(), get_bank(), statement_id)
+    if found is None:
+        abort(404)
+    for election in found.imported_from:
+        shows_election(election)
+    return render_template("voter/statement.html", p=found)
+
+
+@bp.route("/lahteet")
+def sources():
+    """The organisations' documents the statements come from, and the statements drawn from each."""
+    return render_template(
+        "voter/sources.html", documents=provenance.sources_overview(get_db(), get_bank())
+    )
+
+
+@bp.route("/saavutettavuus", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def accessibility():
+    """The accessibility statement (law 306/2019) and its feedback form."""
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            feedback.submit(
+                get_db(),
+                form.message.data,
+                form.contact.data,
+                current_language(),
+                int(current_app.config["FEEDBACK_RETENTION_DAYS"]),
+            )
+        except feedback.FeedbackError as error:
+            form.message.errors.append(str(error))
+        else:
+            flash(_("Kiitos palautteesta. Ylläpito lukee sen."))
+            return redirect(url_for("voter.accessibility") + "#palaute")
+    status = 400 if form.errors else 200
+    return render_template(
+        "voter/accessibility.html",
+        form=form,
+        retention_days=int(current_app.config["FEEDBACK_RETENTION_DAYS"]),
+    ), status
+
+
+def _published(election_id: str) -> dict[str, Any]:
+    """A published election (404 otherwise), marked for the page's demo banner and source line."""
+    election = next(
+        get_db().query(
+            "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
+        ),
+        None,
+    )
+    if election is None:
+        abort(404)
+    shows_election(election)
+    return election
+
+
+@bp.route("/puolueiden-vastaukset/<election_id>")
+def party_answers_page(election_id: str):
+    """How every party's candidates answered each statement of a published election: no quiz needed."""
+    db = get_db()
+    election = _published(election_id)
+    statements = []
+    for item in party_answers.build(
+        db, election_id, lambda party: voting.collation_key(localized(party, "name"))
+    ):
+        keys = [(scale_label(v), f"ans-{v}") for v in item.scale] + [
+            (scale_label(None), "ans-none")
+        ]
+        chart = [
+            (
+                _party_name(row.party) if row.party else _("Sitoutumattomat"),
+                list(zip(row.shares, [css for _label, css in keys], strict=True)),
+            )
+            for row in item.parties
+        ]
+        statements.append(
+            {"question": item.question, "parties": item.parties, "legend": keys, "chart": chart}
+        )
+    return render_template("voter/party_answers.html", election=election, statements=statements)
+
+
+@bp.route("/luotettavuus/<election_id>")
+def robustness_page(election_id: str):
+    """How much the election's rankings depend on the formula and on any one statement."""
+    election = _published(election_id)
+    db = get_db()
+    found = robustness.report(db, election_id)
+    texts = {
+        q["id"]: q
+        for q in db.query(
+            """SELECT q.* FROM election_question eq JOIN question q ON q.id = eq.question_id
+               WHERE eq.election_id = ?""",
+            [election_id],
+        )
+    }
+    return render_template(
+        "voter/robustness.html", election=election, report=found, questions=texts
+    )
