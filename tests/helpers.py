@@ -1,4 +1,4 @@
-"""Helpers for tests that drive real Chromium."""
+"""Helpers for tests: real Chromium pages, and the scripts in scripts/."""
 
 from __future__ import annotations
 
@@ -82,4 +82,16 @@ def database_bytes(app) -> bytes:
         p.read_bytes()
         for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm"))
         if p.exists()
+    )
+
+
+def run_script(name: str, *args: str, timeout: float = 300):
+    """Run one of scripts/ with this interpreter; the finished process (stdout and stderr as text)."""
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, str(root / "scripts" / name), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )

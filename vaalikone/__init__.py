@@ -20,13 +20,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     config_module.configure(app, config)
     from vaalikone import cli, extensions, requestmemo
-    from vaalikone.web import accounts, database, errors, i18n, security, templating
+    from vaalikone.web import accounts, database, errors, i18n, readonly, security, templating
 
     requestmemo.init_app(app)
     extensions.init_matching(app)
     i18n.init_app(app)
     templating.init_app(app)
     database.init_app(app)
+    readonly.init_app(app)
     security.init_app(app)
     accounts.init_app(app)
     extensions.mail.init_app(app)

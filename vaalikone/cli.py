@@ -66,6 +66,12 @@ def init_db_command() -> None:
     """Create or upgrade the database schema and load the reference data (idempotent)."""
     from vaalikone.web.database import init_db
 
+    if current_app.config.get("READ_ONLY"):
+        raise click.ClickException(
+            _(
+                "Tämä palvelin on vain luku -tilassa (VAALIKONE_READ_ONLY): aja init-db pääpalvelimella."
+            )
+        )
     init_db(current_app)
     click.echo(_("Tietokanta on valmis: %(path)s", path=database()))
 
@@ -534,6 +540,47 @@ def backup_command(target: Path) -> None:
     click.echo(_("Varmuuskopio: %(path)s", path=str(target)))
 
 
+@command("restore")
+@click.option(
+    "--from",
+    "replica",
+    required=True,
+    help="The Litestream replica: a directory, or a URL (file://, s3://, sftp://...).",
+)
+@click.option(
+    "--timestamp",
+    help="Restore the state at this moment (RFC 3339, e.g. 2025-04-13T12:00:00Z) instead of the latest.",
+)
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(replica: str, timestamp: str | None, target: Path) -> None:
+    """Restore the primary's database from its Litestream replica into a new file, and check it."""
+    from vaalikone.db import replica as replicas
+
+    if target.resolve() == Path(database()).resolve():
+        if not current_app.extensions.get("vaalikone.created_database"):
+            raise click.ClickException(
+                _(
+                    "%(path)s on tämän sovelluksen käytössä oleva tietokanta: palauta uuteen "
+                    "tiedostoon ja vaihda se paikalleen palvelun ollessa pysähdyksissä.",
+                    path=str(target),
+                )
+            )
+        # Created empty a moment ago by this command's own start-up (VAALIKONE_DATABASE names the
+        # file to restore): nobody has saved anything in it.
+        replicas.remove_database(target)
+    try:
+        txid = replicas.restore(replica, target, timestamp=timestamp)
+    except replicas.ReplicaError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        _(
+            "Palautettu: %(path)s (replikan transaktio %(txid)s); eheystarkistus: ok",
+            path=str(target),
+            txid=txid,
+        )
+    )
+
+
 @click.group("translate")
 def translate_group() -> None:
     """Translation catalogs: update, compile, check."""
@@ -583,6 +630,7 @@ COMMANDS = (
     robustness_command,
     purge_feedback_command,
     backup_command,
+    restore_command,
     translate_group,
 )
 

@@ -45,6 +45,14 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_RATE_LIMIT": "30 per minute",
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
     "NODE_NAME": None,
+    # A read-only node (README, "Scaling past one machine"): serves voters from DATABASE, never writes it.
+    # With REPLICA (a Litestream replica URL or directory) DATABASE is its own copy, restored from the
+    # replica and refreshed every REPLICA_POLL_SECONDS when the replica has advanced. PRIMARY_URL is
+    # where log-in, candidates, organisations and administrators are sent from such a node.
+    "READ_ONLY": False,
+    "REPLICA": None,
+    "REPLICA_POLL_SECONDS": 2.0,
+    "PRIMARY_URL": None,
     "PROXY_COUNT": 0,
     "INVITATION_DAYS": 14,
     "RESULTS_PAGE_SIZE": 20,

@@ -12,9 +12,26 @@ from pathlib import Path
 
 import sqlite_utils
 
+# Files this process must never write, each with whether it is immutable: every connection to them, whoever
+# opens it (a request, a snapshot rebuild, a command), is opened read-only by SQLite itself.
+_read_only: dict[str, bool] = {}
+
+
+def serve_read_only(path: str | Path, immutable: bool = True) -> None:
+    """From now on, open `path` read-only. Immutable: a read-only node's own copy, which only ever changes
+    by being replaced whole (an atomic rename), so SQLite needs no locks and no -shm file to read it.
+    Otherwise a file that another process writes (a primary on the same machine), read as it changes."""
+    _read_only[str(Path(path).resolve())] = immutable
+
+
+def is_read_only(path: str | Path) -> bool:
+    return str(Path(path).resolve()) in _read_only
+
 
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the file with the settings every connection needs: WAL, a busy timeout, foreign keys."""
+    if is_read_only(path):
+        return connect_read_only(path)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Writers wait for each other instead of failing: the answer deadline brings many at once.
     conn = sqlite3.connect(str(path), timeout=15, check_same_thread=False)
@@ -25,6 +42,20 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     return db
+
+
+def connect_read_only(path: str | Path) -> sqlite_utils.Database:
+    """A connection that cannot write: any attempt fails with "attempt to write a readonly database".
+
+    An immutable copy (see serve_read_only) is opened with immutable=1: SQLite takes no locks and creates
+    nothing beside it. A connection keeps reading the file it opened after the name is given to a newer
+    copy; get_db reopens on the next request."""
+    resolved = Path(path).resolve()
+    immutable = _read_only.get(str(resolved), True)
+    uri = resolved.as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+    conn = sqlite3.connect(uri, uri=True, timeout=15, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
 
 
 @contextmanager

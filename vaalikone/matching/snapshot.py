@@ -210,6 +210,10 @@ def get_snapshot(
     key = (database_file(db), election_id)
     version, published_at = row
     cached = store.snapshots.get(key)
+    if cached is not None and version < cached.version:
+        # The database went back: a read-only node's copy replaced by one restored to an earlier point.
+        # Nothing built from the later state may be served or updated from.
+        cached = None
     # A change of publication is never served late; a change of answers may be, up to max_staleness.
     same_publication = cached is not None and cached.election.get("published_at") == published_at
     if same_publication and (
