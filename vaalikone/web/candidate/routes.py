@@ -186,7 +186,7 @@ def preview():
     person, election, rows = _mine()
     shows_election(election)
     return render_template(
-        "voter/candidate.html",
+        "candidate/preview.html",
         person=person,
         election=election,
         rows=rows,
