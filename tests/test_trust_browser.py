@@ -57,7 +57,7 @@ def test_results_show_the_range_and_how_sure_the_result_is(live_server, request,
     seen_range = False
     for i in range(rows.count()):
         row = rows.nth(i)
-        cid = int(row.locator("button.name").get_attribute("formaction").rsplit("/", 1)[1])
+        cid = int(row.locator("a.name").get_attribute("href").rsplit("/", 1)[1])
         low, high = expected[cid]
         cell = cell_text(row.locator("td.match"))
         assert cell.startswith(f"{round(low)}\xa0%"), cell
@@ -89,8 +89,8 @@ def test_filters_narrow_the_list_and_keep_the_answers(live_server, request, fixt
     section = page.locator("#s-kunta-2025")
     shown = {
         int(a.rsplit("/", 1)[1])
-        for a in section.locator("table.candidates button.name").evaluate_all(
-            "els => els.map(e => e.getAttribute('formaction'))"
+        for a in section.locator("table.candidates a.name").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
         )
     }
     assert shown and shown <= expected and len(shown) == min(20, len(expected))
