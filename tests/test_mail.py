@@ -411,3 +411,21 @@ def test_invitations_and_reminders_are_queued_in_batches_that_together_reach_eve
         ]
         assert works == [404, 200], (email, works)
     db.conn.close()
+
+
+def test_withdrawn_candidates_get_neither_invitations_nor_reminders(mail_app, smtp):
+    """A candidate who left the official list is not written to; the others are."""
+    db = connect(mail_app.config["DATABASE"])
+    make_election(db, deadline_days=3)
+    emails = candidates_without_accounts(db, 3)
+    withdrawn = db.execute("SELECT id, email FROM candidate ORDER BY id").fetchone()
+    db.execute("UPDATE candidate SET withdrawn = 1 WHERE id = ?", [withdrawn[0]])
+    db.conn.commit()
+    result = mail.queue_candidate_invitations(db, "kunta-2029", "http://vaalikone.test", 14)
+    assert result["queued"] == 2
+    mail.set_reminder_days(db, "kunta-2029", "7")
+    assert mail.queue_reminders(db, "http://vaalikone.test", 14) == 2
+    send_mail(mail_app)
+    arrived = {a.rcpt_tos[0] for a in smtp.recorder.arrivals}
+    assert arrived == set(emails) - {withdrawn[1]}
+    db.conn.close()

@@ -215,7 +215,7 @@ def queue_candidate_invitations(
                            u.password_hash
                        FROM candidate c LEFT JOIN user u ON u.candidate_id = c.id
                        WHERE c.election_id = ? AND c.id > ? AND coalesce(u.email, c.email) IS NOT NULL
-                           AND u.password_hash IS NULL
+                           AND u.password_hash IS NULL AND NOT c.withdrawn
                        ORDER BY c.id LIMIT ?""",
                     [election_id, last, BATCH],
                 )
@@ -371,14 +371,15 @@ def queue_reminders(
 
 
 def _unfinished(db: sqlite_utils.Database, election_id: str, day: int) -> Iterator[dict[str, Any]]:
-    """Candidates with an account and unanswered statements, not yet reminded for this day."""
+    """Candidates with an account and unanswered statements, not yet reminded for this day (a candidate
+    withdrawn from the official list gets no reminder)."""
     yield from db.query(
         """SELECT c.*, u.id AS user_id, u.email AS user_email, u.role, u.password_hash,
                (SELECT count(*) FROM answer a WHERE a.candidate_id = c.id AND a.value IS NOT NULL)
                    AS answered,
                (SELECT count(*) FROM election_question q WHERE q.election_id = c.election_id) AS total
            FROM candidate c JOIN user u ON u.candidate_id = c.id
-           WHERE c.election_id = ? AND u.active = 1
+           WHERE c.election_id = ? AND u.active = 1 AND NOT c.withdrawn
                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'reminder:' || ? || ':' || c.id)
                AND (SELECT count(*) FROM answer a WHERE a.candidate_id = c.id AND a.value IS NOT NULL)
                    < (SELECT count(*) FROM election_question q WHERE q.election_id = c.election_id)
