@@ -85,13 +85,28 @@ def database_bytes(app) -> bytes:
     )
 
 
-def run_script(name: str, *args: str, timeout: float = 300):
+def run_script(name: str, *args: str, timeout: float = 300, env: dict[str, str] | None = None):
     """Run one of scripts/ with this interpreter; the finished process (stdout and stderr as text)."""
     root = Path(__file__).resolve().parent.parent
     return subprocess.run(
         [sys.executable, str(root / "scripts" / name), *args],
         cwd=root,
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def answer_one_page(page, url: str) -> dict[str, int]:
+    """Answer every statement of the one-page quiz (1..5 in turn) and show the results."""
+    page.goto(url)
+    statements = page.locator("fieldset.statement")
+    answers = {}
+    for i in range(statements.count()):
+        qid = statements.nth(i).locator("input").first.get_attribute("name")[2:]
+        value = 1 + (i * 3) % 5
+        statements.nth(i).locator(f"input[value='{value}']").check()
+        answers[qid] = value
+    page.click("form.quiz > .actions button")
+    return answers

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import gunicorn
+from tests.helpers import gunicorn, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,17 +65,18 @@ def test_two_nodes_behind_nginx(tmp_path):
     assert "both nodes behind nginx served voters" in result.stdout
 
 
-def run_loadtest(*args: str) -> str:
-    """scripts/loadtest on a free port; its output, after checking it exited 0 (no 5xx, no lost save)."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "loadtest"), "--port", str(free_port()), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def succeeded(
+    name: str, *args: str, timeout: float = 240, env: dict[str, str] | None = None
+) -> str:
+    """Run one of scripts/ (bounded in time) and return its output; it must exit 0."""
+    result = run_script(name, *args, timeout=timeout, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def run_loadtest(*args: str) -> str:
+    """scripts/loadtest on a free port; its output, after checking it exited 0 (no 5xx, no lost save)."""
+    return succeeded("loadtest", "--port", str(free_port()), *args, timeout=300)
 
 
 @pytest.mark.slow
@@ -93,32 +94,18 @@ def test_load_script_loses_no_save_and_serves_no_5xx(fault):
         assert "killed worker: none" not in out
 
 
-def run_script(name: str, *args: str, env: dict[str, str] | None = None) -> str:
-    """Run one of scripts/ (a Python script, bounded in time) and return its output; it must succeed."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / name), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 @pytest.mark.slow
 def test_hostile_requests_with_unique_parameters_do_not_grow_the_workers():
     # The full run (20,000 requests, < 20 MB; numbers in the issue notes) is `scripts/hostile-memory`. A short
     # one here with the limit scaled down: before the fix, 1,500 requests grew each worker by 14-15 MB.
-    out = run_script("hostile-memory", "--requests", "1500", "--seconds", "60", "--limit-mb", "5")
+    out = succeeded("hostile-memory", "--requests", "1500", "--seconds", "60", "--limit-mb", "5")
     assert "OK: no worker grew" in out
 
 
 @pytest.mark.slow
 def test_rate_limits_hold_across_workers_behind_nginx():
     env = {**os.environ, "PATH": os.environ.get("PATH", "") + ":/usr/sbin"}
-    assert "OK: the limits hold" in run_script("limits", env=env)
+    assert "OK: the limits hold" in succeeded("limits", env=env)
 
 
 @pytest.mark.slow

@@ -8,27 +8,13 @@ import re
 
 import pytest
 
-from tests.helpers import assert_accessible, cell_text
+from tests.helpers import answer_one_page, assert_accessible, cell_text
 from vaalikone.db import connect
 from vaalikone.matching import scoring
 from vaalikone.matching.snapshot import get_snapshot
 
 pytestmark = pytest.mark.browser
 BOTH = ["page", "nojs_page"]
-
-
-def answer_one_page(page, url: str) -> dict[str, int]:
-    """Answer every statement of the one-page quiz (1..5 in turn) and show the results."""
-    page.goto(url)
-    statements = page.locator("fieldset.statement")
-    answers = {}
-    for i in range(statements.count()):
-        qid = statements.nth(i).locator("input").first.get_attribute("name")[2:]
-        value = 1 + (i * 3) % 5
-        statements.nth(i).locator(f"input[value='{value}']").check()
-        answers[qid] = value
-    page.click("form.quiz > .actions button")
-    return answers
 
 
 def ranges(app, answers: dict[str, int]) -> dict[int, tuple[float, float]]:

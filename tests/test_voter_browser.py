@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import assert_accessible, database_bytes
+from tests.helpers import answer_one_page, assert_accessible, database_bytes
 from tests.test_voter import scorer_order
 
 pytestmark = pytest.mark.browser
@@ -136,15 +136,7 @@ def test_whole_quiz_without_javascript(live_server, nojs_page):
 
 def test_one_page_mode_without_javascript(live_server, nojs_page):
     page = nojs_page
-    page.goto(f"{live_server.url}/kysely/kaikki?kunta=179&lang=sv")
-    radios = page.locator("fieldset.statement")
-    answers = {}
-    for i in range(radios.count()):
-        qid = radios.nth(i).locator("input").first.get_attribute("name")[2:]
-        value = 1 + (i * 3) % 5
-        radios.nth(i).locator(f"input[value='{value}']").check()
-        answers[qid] = value
-    page.click("form.quiz > .actions button")
+    answers = answer_one_page(page, f"{live_server.url}/kysely/kaikki?kunta=179&lang=sv")
     assert page.locator("h1").first.inner_text() == "Resultat"
     for election, constituency in JYVASKYLA.items():
         expected, _ = scorer_order(live_server.app, election, constituency, answers)
