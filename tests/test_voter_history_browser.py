@@ -138,6 +138,10 @@ def test_after_a_whole_quiz_no_url_cookie_log_line_or_row_holds_an_answer(
     for i in range(2):
         section.locator("table.candidates input[name=c]").nth(i).check()
     section.locator("button[name=compare]").click()
+    # Reload only once the comparison has arrived and its script has made the entry a GET: reloading
+    # mid-navigation detaches the page (seen once on a fresh clone).
+    page.wait_for_selector("table.compare")
+    page.wait_for_load_state("load")
     page.reload()
     page.wait_for_selector("table.compare")
 
