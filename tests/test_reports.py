@@ -229,3 +229,19 @@ def test_publishing_a_report_asks_first_with_how_many_candidates_answered(client
     page = client.post("/jarjesto/raportti/kunta-2029/julkaisu").get_data(as_text=True)
     assert "Julkaistaanko raportti" in page and "Vastannut osaan väitteistä:" in page
     assert db.execute("SELECT count(*) FROM report_publication").fetchone()[0] == 0
+
+
+def test_the_party_chart_draws_each_box_where_the_table_puts_the_quartiles(client, election):
+    login(client, "national@example.fi")
+    page = client.get("/jarjesto/raportti/kunta-2029").get_data(as_text=True)
+    chart = page[
+        page.index('aria-labelledby="parties-title') : page.index(
+            "</svg>", page.index("parties-title")
+        )
+    ]
+    # 160 units of labels, then 300 units for 0-100 %: kok's quartiles 81.25-93.75 %, median 87.5 %.
+    assert '<rect x="403.75" y="12" width="37.5" height="14" class="box">' in chart
+    assert '<rect x="421.0" y="10" width="3" height="18" class="median">' in chart
+    # sdp, the second row: 12.5-37.5 %, median 25 %.
+    assert '<rect x="197.5" y="36" width="75.0" height="14" class="box">' in chart
+    assert chart.count('class="label tick"') == 5

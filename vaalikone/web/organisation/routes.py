@@ -23,6 +23,7 @@ from vaalikone.extensions import limiter
 from vaalikone.i18n import current_language
 from vaalikone.i18n import gettext as _
 from vaalikone.matching.snapshot import get_snapshot
+from vaalikone.reports import charts
 from vaalikone.web.accounts import role_required
 from vaalikone.web.database import get_db
 from vaalikone.web.security import export_limit
@@ -144,6 +145,9 @@ def _render(report, public_slug: str | None = None):
     return render_template(
         "organisation/report.html",
         report=report,
+        # The charts draw the first 40 constituencies; the table beside lists them all.
+        party_chart=charts.box_plot([(p, p["q1"], p["median"], p["q3"]) for p in report.parties]),
+        constituency_chart=charts.bar_chart([(k, k["median"]) for k in report.constituencies[:40]]),
         public_slug=public_slug,
         form=FlaskForm(),
         publication=_publication(report.organisation["id"], report.election["id"]),

@@ -33,7 +33,7 @@ from markupsafe import Markup, escape
 from vaalikone.domain import feedback, provenance
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
-from vaalikone.reports import party_answers, robustness
+from vaalikone.reports import charts, party_answers, robustness
 from vaalikone.web.database import get_bank, get_db
 from vaalikone.web.i18n import current_language, localized, percent
 from vaalikone.web.security import limiter, voter_limit
@@ -682,13 +682,15 @@ def party_answers_page(election_id: str):
         keys = [(scale_label(v), f"ans-{v}") for v in item.scale] + [
             (scale_label(None), "ans-none")
         ]
-        chart = [
-            (
-                _party_name(row.party) if row.party else _("Sitoutumattomat"),
-                list(zip(row.shares, [css for _label, css in keys], strict=True)),
-            )
-            for row in item.parties
-        ]
+        chart = charts.stacked_bars(
+            [
+                (
+                    _party_name(row.party) if row.party else _("Sitoutumattomat"),
+                    list(zip(row.shares, [css for _label, css in keys], strict=True)),
+                )
+                for row in item.parties
+            ]
+        )
         statements.append(
             {"question": item.question, "parties": item.parties, "legend": keys, "chart": chart}
         )
