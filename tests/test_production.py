@@ -129,3 +129,44 @@ def test_the_deadline_rush_keeps_every_acknowledged_save_and_refuses_every_late_
         "saves after the deadline: tried 12, refused with the message 12, accepted 0, stored anyway 0"
         in out
     )
+
+
+BLAS_THREADS_AFTER_FORK = """
+import os
+import vaalikone.wsgi
+from threadpoolctl import threadpool_info
+
+def blas_threads():
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+print("master", blas_threads(), flush=True)
+pid = os.fork()
+if pid == 0:
+    print("worker", blas_threads(), flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
+@pytest.mark.parametrize("setting, expected", [(None, 1), ("2", 2)])
+def test_each_worker_runs_numpy_on_one_blas_thread(demo_db_file, tmp_path, setting, expected):
+    """Two workers on two cores, each with a BLAS thread per core, fight for the cores (vaalikone.bench,
+    "match, workers at once"): the production entry point pins BLAS before gunicorn forks."""
+    import shutil
+
+    db = tmp_path / "prod.db"
+    shutil.copy(demo_db_file, db)
+    env = {**os.environ, "VAALIKONE_DATABASE": str(db), "VAALIKONE_SECRET_KEY": "x"}
+    env.pop("VAALIKONE_BLAS_THREADS", None)
+    if setting:
+        env["VAALIKONE_BLAS_THREADS"] = setting
+    result = subprocess.run(
+        [sys.executable, "-c", BLAS_THREADS_AFTER_FORK],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == [f"master [{expected}]", f"worker [{expected}]"]

@@ -12,6 +12,7 @@ data in the same run, so the speed-up column compares like with like.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from vaalikone.matching import reference as reference_scorer
 from vaalikone.matching import scoring
@@ -116,6 +118,41 @@ def one_voter_row(sizes: Sizes, n_candidates: int, target: float) -> Row:
 def one_voter_rows(sizes: Sizes) -> list[Row]:
     """(a) and (b): one voter against a big election and against one large municipality."""
     return [one_voter_row(sizes, sizes.big, 2e-3), one_voter_row(sizes, sizes.constituency, 1e-4)]
+
+
+def _busy_worker_match(args: tuple[Sizes, int]) -> float:
+    """In a forked process: the median time of one voter's match with `threads` BLAS threads."""
+    sizes, threads = args
+    with threadpool_limits(threads, user_api="blas"):
+        rng = np.random.default_rng(SEED)
+        matrix = scoring.CandidateMatrix(answers(rng, sizes.big, sizes.questions))
+        v, w = voter(rng, sizes.questions)
+        return median_seconds(lambda: scoring.match(v, w, matrix), sizes.runs)
+
+
+def busy_workers_rows(sizes: Sizes) -> list[Row]:
+    """One voter's match in each of as many processes as cores at once, as gunicorn's workers serve under
+    load: with BLAS pinned to one thread per process (what vaalikone/wsgi.py does) and with BLAS's
+    default of a thread per core in every process. The note gives the ratio."""
+    workers = os.cpu_count() or 1
+    context = multiprocessing.get_context("fork")
+    medians = {}
+    for threads in (1, workers):
+        with context.Pool(workers) as pool:
+            medians[threads] = statistics.median(
+                pool.map(_busy_worker_match, [(sizes, threads)] * workers)
+            )
+    size = f"{sizes.big:,} x {sizes.questions}, {workers} processes"
+    return [
+        Row("match, workers at once, 1 BLAS thread", size, medians[1], sizes.runs),
+        Row(
+            f"match, workers at once, {workers} BLAS threads",
+            size,
+            medians[workers],
+            sizes.runs,
+            note=f"{medians[workers] / medians[1]:.1f}x the pinned time",
+        ),
+    ]
 
 
 def batch_rows(sizes: Sizes) -> list[Row]:
@@ -361,6 +398,7 @@ def stability_rows(sizes: Sizes) -> list[Row]:
 
 ROWS: list[Callable[[Sizes], list[Row]]] = [
     one_voter_rows,
+    busy_workers_rows,
     stability_rows,
     batch_rows,
     organisation_rows,

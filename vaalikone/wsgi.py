@@ -3,10 +3,21 @@ loaded once at start so the first voter does not pay for building them."""
 
 from __future__ import annotations
 
+import os
+
+from threadpoolctl import threadpool_limits
+
 from vaalikone import create_app
 from vaalikone.db import opened
 from vaalikone.extensions import matching_store
 from vaalikone.matching.snapshot import get_snapshot
+
+# numpy's BLAS (OpenBLAS) starts a thread per core in every process. With one gunicorn worker per core
+# the workers' BLAS threads then fight for the same cores: one voter against 40,000 candidates took
+# 6.5-16 ms per worker with two BLAS threads each and 2.7 ms with one, two workers busy on 2 cores
+# (`python -m vaalikone.bench`, rows "match, workers at once"). Pinned here, in the master before it
+# forks, so every worker inherits one thread; VAALIKONE_BLAS_THREADS changes it for a single-worker node.
+threadpool_limits(int(os.environ.get("VAALIKONE_BLAS_THREADS", "1")), user_api="blas")
 
 app = create_app()
 
