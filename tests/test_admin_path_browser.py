@@ -1,10 +1,10 @@
 """The administrator's whole path in real Chromium, with e-mail through a real SMTP server: upload the
-candidates, queue invitations, deliver them, a candidate follows the link from the e-mail, answers, the
-deadline passes, the results come in, an organisation's user (invited by e-mail too) reads a report that shows who was elected.
+Ministry of Justice's candidate list and the parties' e-mail lists, queue invitations, deliver them, a
+candidate follows the link from the e-mail, answers, the deadline passes, the official results are
+uploaded, and an organisation's user (invited by e-mail too) reads a report that shows who was elected.
 
-The official Ministry of Justice list, the parties' e-mail lists and the official results file are
-imported by the `moj` work; until it lands, this path uploads our own candidate CSV (which carries the
-addresses) and marks the elected with `set-elected`.
+The files are the official layout's test copies in tests/data/moj (ISO-8859-1, `;`, no header), zipped as
+the ministry publishes them.
 """
 
 from __future__ import annotations
@@ -17,18 +17,24 @@ import pytest
 from tests.builders import PASSWORD, make_election, make_user
 from tests.conftest import LiveServer
 from tests.helpers import assert_accessible, cell_text
+from tests.test_import_moj import MUNICIPAL, with_line, zipped
+from tests.test_official_results import RESULTS
 from vaalikone.db import connect
 
 pytestmark = pytest.mark.browser
-CSV = (
-    "election;municipality;party;number;first_name;last_name;email;languages\n"
-    "kunta-2029;179;vihr;7;Saimi;Selkeä;saimi@example.fi;fi\n"
-    "kunta-2029;179;kok;8;Björn;Berg;bjorn@example.fi;sv fi\n"
-    "kunta-2029;179;sdp;9;Toivo;Tasainen;toivo@example.fi;fi\n"
-)
+# Each party sends the addresses of its own candidates: municipality number, ballot number, address.
+RKP_ADDRESSES = "municipality,number,email\n545,2,bjorn@example.fi\n545,3,gunnel@example.fi\n"
+SDP_ADDRESSES = "municipality,number,email\n091,4,matti@example.fi\n545,4,marta@example.fi\n"
 
 
-def test_administrator_runs_an_election_from_candidate_list_to_elected_councillors(
+def upload(page, which: str, path) -> None:
+    """Choose a file in one of the election page's upload forms (official, emails, results), send it."""
+    form = page.locator(f"form:has(#{which}-file)")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.locator("button[type=submit]").click()
+
+
+def test_administrator_runs_an_election_from_the_official_list_to_elected_councillors(
     make_app, smtp, browser, tmp_path
 ):
     app = make_app(MAIL_RETRY_SECONDS=0, MAIL_PER_MINUTE=60000, **smtp.config)
@@ -36,8 +42,15 @@ def test_administrator_runs_an_election_from_candidate_list_to_elected_councillo
     make_election(db)
     make_user(db, "admin@example.fi", "admin")
     db.conn.commit()
-    csv_file = tmp_path / "ehdokkaat.csv"
-    csv_file.write_text(CSV, encoding="utf-8")
+    files = {
+        "broken.csv": with_line(3, lambda cells: cells.__setitem__(2, "999")),
+        "kv-2029_ehd_maa.csv.zip": zipped(MUNICIPAL, "kv-2029_ehd_maa.csv"),
+        "rkp.csv": RKP_ADDRESSES.encode(),
+        "sdp.csv": SDP_ADDRESSES.encode(),
+        "kv-2029_teat_maa.csv.zip": zipped(RESULTS),
+    }
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
     cli = app.test_cli_runner()
 
     with LiveServer(app) as server:
@@ -48,23 +61,39 @@ def test_administrator_runs_an_election_from_candidate_list_to_elected_councillo
         admin.fill("#password", PASSWORD)
         admin.click("main form button[type=submit]")
         admin.click("text=Testivaalit kunta-2029")
-        # Our own CSV format (the official list, e-mail and results uploads have forms of their own).
-        admin.set_input_files("form[action$='/tuonti'] input[type=file]", str(csv_file))
-        admin.click("form[action$='/tuonti'] button[type=submit]")
-        assert "Tuotiin 3 ehdokasta." in admin.content()
+
+        # A list with a problem imports nothing and says where the problem is.
+        upload(admin, "official", tmp_path / "broken.csv")
+        problems = cell_text(admin.locator(".error-summary"))
+        assert "rivi 3, sarake 3 (kunta): tuntematon kunta '999'." in problems
+        assert db.execute("SELECT count(*) FROM candidate").fetchone()[0] == 0
+        # The official list as the ministry publishes it.
+        upload(admin, "official", tmp_path / "kv-2029_ehd_maa.csv.zip")
+        assert "Ehdokaslista tuotu: 10 uutta, 0 muuttunutta, 0 poistunutta, 0 ennallaan." in (
+            admin.content()
+        )
+        # Two parties' address lists; the second leaves the first one's addresses alone.
+        admin.select_option("#emails-party", "rkp")
+        upload(admin, "emails", tmp_path / "rkp.csv")
+        assert "Osoitteita tuotu 2: 2 muuttui, 2 uutta tunnusta." in admin.content()
+        admin.select_option("#emails-party", "sdp")
+        upload(admin, "emails", tmp_path / "sdp.csv")
+        assert "Osoitteita tuotu 2: 2 muuttui, 2 uutta tunnusta." in admin.content()
+        assert_accessible(admin, "path-admin-election")
 
         # Invitations by e-mail, delivered by send-mail as the server's timer would run it.
         admin.click("text=Sähköposti ja muistutukset")
         admin.click("button:has-text('Lisää kutsut jonoon')")
-        assert "Jonoon lisättiin 3 kutsua." in admin.content()
-        assert "Sent 3, failed 0" in cli.invoke(args=["send-mail"]).output
+        assert "Jonoon lisättiin 4 kutsua." in admin.content()
+        assert "Sent 4, failed 0" in cli.invoke(args=["send-mail"]).output
         admin.reload()
-        assert admin.locator("table.mail-counts td[data-status=sent]").inner_text() == "3"
+        assert admin.locator("table.mail-counts td[data-status=sent]").inner_text() == "4"
         assert_accessible(admin, "path-admin-mail")
         bjorn = smtp.recorder.to("bjorn@example.fi")[0]
         assert bjorn.subject == "Inbjudan att svara i valkompassen: Testval"
 
-        # Björn follows the link in his e-mail, sets a password and answers everything.
+        # Björn, Swedish-speaking on the official list, follows the link in his e-mail, sets a password
+        # and answers everything.
         link = re.search(r"http://127\.0\.0\.1:\d+/kutsu/\S+", bjorn.body).group(0)
         candidate = browser.new_context(locale="sv-FI").new_page()
         candidate.goto(link)
@@ -97,14 +126,16 @@ def test_administrator_runs_an_election_from_candidate_list_to_elected_councillo
         admin.click("form:has(input[name=confirm]) button[type=submit]")
         assert "Vaalit julkaistu." in admin.content()
 
-        # The results: Björn and Saimi were elected.
-        ids = dict(db.execute("SELECT last_name, id FROM candidate").fetchall())
-        results = tmp_path / "valitut.csv"
-        results.write_text(
-            f"candidate_id,elected\n{ids['Berg']},1\n{ids['Selkeä']},1\n{ids['Tasainen']},0\n",
-            encoding="utf-8",
-        )
-        assert cli.invoke(args=["set-elected", "kunta-2029", str(results)]).exit_code == 0
+        # The official results: in Närpes, Björn was elected and his party colleague Gunnel was not.
+        upload(admin, "results", tmp_path / "kv-2029_teat_maa.csv.zip")
+        assert "Tulokset tuotu: 4 valittua, 1 varalla, 5 ei valittu." in admin.content()
+        row = admin.locator("table tr:has(a:text-is('Björn Åström'))")
+        assert cell_text(row.locator("td").last) == "valittu"
+        # Voters see it on his page.
+        bjorn_id = db.execute("SELECT id FROM candidate WHERE last_name = 'Åström'").fetchone()[0]
+        voter = browser.new_context(locale="fi-FI").new_page()
+        voter.goto(f"{server.url}/ehdokkaat/{bjorn_id}")
+        assert "Valittiin vaaleissa valtuustoon." in voter.content()
 
         # An organisation's user, invited by e-mail from the administrator's pages, reads the report.
         admin.goto(server.url + "/yllapito/jarjestot")
@@ -120,12 +151,12 @@ def test_administrator_runs_an_election_from_candidate_list_to_elected_councillo
         organisation.click("main form button[type=submit]")
         organisation.goto(server.url + "/jarjesto/raportti/kunta-2029?valitut=1")
         assert "Mukana vain valitut ehdokkaat." in organisation.content()
-        organisation.locator("table a[href*=vaalipiiri]").first.click()
+        organisation.locator("table a[href*='vaalipiiri=kunta-2029:545']").click()
         names = {
             cell_text(row.locator("th"))
             for row in organisation.locator("table.candidates tbody tr").all()
         }
-        # Both elected, and the report marks them so.
-        assert names == {"Björn Berg (8) valittu", "Saimi Selkeä (7) valittu"}
+        # Only Närpes's elected, and the report marks him so.
+        assert names == {"Björn Åström (2) valittu"}
         assert_accessible(organisation, "path-report-elected")
     db.conn.close()
