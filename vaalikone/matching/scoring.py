@@ -206,11 +206,11 @@ def _groups(
 # The scorer
 
 
-def _distance_parts(
+def _gaps(
     cm: CandidateMatrix, voters: np.ndarray, weights: np.ndarray, power: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For validated voters (k, Q): sum_q w_q d_q^p over answered cells (k, C), the same over unanswered
-    cells at the relative maximum (k, C), the effective weights (k, Q) and their sums (k, 1)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For validated voters (k, Q): |answer - voter|^p per cell (k, Q, C), unanswered cells holding
+    |0 - v|^p, with the effective weights (k, Q) and the voters' answers, 0 where skipped (k, Q)."""
     k = len(voters)
     answered = ~np.isnan(voters)
     w = np.where(answered & (weights > 0), weights, 0.0)  # zero weight takes q out of A
@@ -222,6 +222,15 @@ def _distance_parts(
         np.abs(gaps, out=gaps)
     else:
         np.square(gaps, out=gaps)
+    return gaps, w, v
+
+
+def _distance_parts(
+    cm: CandidateMatrix, voters: np.ndarray, weights: np.ndarray, power: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For validated voters (k, Q): sum_q w_q d_q^p over answered cells (k, C), the same over unanswered
+    cells at the relative maximum (k, C), the effective weights (k, Q) and their sums (k, 1)."""
+    gaps, w, v = _gaps(cm, voters, weights, power)
     # Unanswered cells are zeroed rather than subtracted later, so that near-identical answers keep
     # their full precision.
     gaps *= cm._present_t
@@ -236,10 +245,17 @@ def _match_block(
 ) -> np.ndarray:
     """Matches (k, C) of a block of validated voters, each row following the module's formulas."""
     power = 1 if metric == "cityblock" else 2
-    present, absent, w, total = _distance_parts(cm, voters, weights, power)
     if missing == "max":
-        dist, dmax = present + absent, total
-    elif missing == "best":
+        # The voters' default, so the fast path: unanswered cells hold |0 - v|^p, and one product adds
+        # what turns that into the farthest answer. Both terms are >= 0, so nothing cancels, and the
+        # (Q, C) mask that _distance_parts applies is not needed (about a third of a voter's time).
+        gaps, w, v = _gaps(cm, voters, weights, power)
+        dist = np.matmul(w[:, None, :], gaps)[:, 0, :]
+        dist += (w * (np.maximum(v, 1.0 - v) ** power - v**power)) @ cm._missing_t
+        total = w.sum(axis=1)[:, None]
+        return _to_match(dist, total, total, power)
+    present, absent, w, total = _distance_parts(cm, voters, weights, power)
+    if missing == "best":
         dist, dmax = present, total
     else:  # skip: unanswered cells leave Dmax too, exactly 0 for a candidate who answered nothing in A
         dist, dmax = present, w @ cm._present_t
