@@ -303,11 +303,20 @@ def _candidate_rows(
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
-    info = {c["id"]: c for c in db.query(f"SELECT * FROM candidate WHERE id IN ({marks})", ids)}
+    # Only what the report shows: a candidate's row carries some forty columns since the official list.
+    info = {
+        c["id"]: c
+        for c in db.query(
+            "SELECT id, first_name, last_name, number, party_id, constituency_id, elected, substitute "
+            f"FROM candidate WHERE id IN ({marks})",
+            ids,
+        )
+    }
     answers_by: dict[int, dict[str, Any]] = {}
     if goal_ids:
         for a in db.query(
-            f"SELECT * FROM answer WHERE candidate_id IN ({marks}) "
+            "SELECT candidate_id, question_id, value, justification_fi, justification_sv "
+            f"FROM answer WHERE candidate_id IN ({marks}) "
             f"AND question_id IN ({','.join('?' * len(goal_ids))})",
             ids + goal_ids,
         ):
