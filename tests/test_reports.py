@@ -245,3 +245,23 @@ def test_the_party_chart_draws_each_box_where_the_table_puts_the_quartiles(clien
     # sdp, the second row: 12.5-37.5 %, median 25 %.
     assert '<rect x="197.5" y="36" width="75.0" height="14" class="box">' in chart
     assert chart.count('class="label tick"') == 5
+
+
+def test_an_administrator_moves_around_an_organisations_report(client, election, db):
+    """The report's own links (constituencies, elected only, downloads) keep the organisation an
+    administrator chose with ?org=."""
+    import re
+
+    make_user(db, "admin@example.fi", "admin")
+    login(client, "admin@example.fi")
+    page = client.get("/jarjesto/raportti/kunta-2029?org=national").get_data(as_text=True)
+    links = re.findall(r'href="(/jarjesto/raportti/kunta-2029[^"]*)"', page)
+    helsinki = next(link for link in links if "vaalipiiri=kunta-2029:091" in link)
+    assert {"org=national" in link for link in links} == {True}
+    # Two other languages, elected only, three downloads, two constituencies.
+    assert len(links) == 8
+    chosen = client.get(helsinki.replace("&amp;", "&"))
+    assert chosen.status_code == 200
+    assert "D Testi" in chosen.get_data(as_text=True), "Helsinki's only candidate is listed"
+    csv_link = next(link for link in links if ".csv" in link).replace("&amp;", "&")
+    assert client.get(csv_link).status_code == 200

@@ -141,10 +141,32 @@ def _report(org_id: str, election_id: str):
     return report
 
 
+def _report_links(report, public_slug: str | None):
+    """Builders of the report's own links (its views and downloads) that keep what selects the report:
+    the public slug, or the election and, for an administrator, the organisation (?org=)."""
+    if public_slug:
+        where = {"slug": public_slug}
+        page, download = "organisation.public_report", "organisation.public_report_download"
+    else:
+        where = {"election_id": report.election["id"], "org": request.args.get("org")}
+        page, download = "organisation.report", "organisation.report_download"
+
+    def page_url(**params) -> str:
+        return url_for(page, **where, **params)
+
+    def download_url(fmt: str, **params) -> str:
+        return url_for(download, **where, fmt=fmt, **params)
+
+    return page_url, download_url
+
+
 def _render(report, public_slug: str | None = None):
+    page_url, download_url = _report_links(report, public_slug)
     return render_template(
         "organisation/report.html",
         report=report,
+        page_url=page_url,
+        download_url=download_url,
         # The charts draw the first 40 constituencies; the table beside lists them all.
         party_chart=charts.box_plot([(p, p["q1"], p["median"], p["q3"]) for p in report.parties]),
         constituency_chart=charts.bar_chart([(k, k["median"]) for k in report.constituencies[:40]]),
