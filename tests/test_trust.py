@@ -298,3 +298,59 @@ def test_the_method_page_explains_the_blank_rule_the_range_and_how_sure(demo_cli
     assert "asteikon kauempaan päähän" in text  # the blank rule
     assert 'id="vaihteluvali"' in html and 'id="varmuus"' in html
     assert text.index("6. Pikakysely") < text.index("7. Vaihteluväli") < text.index("8. Kuinka")
+
+
+def test_the_robustness_report_is_computed_once_when_published_and_kept_for_every_worker(
+    make_app, tmp_path
+):
+    """At national scale the report takes about 10 s: publishing computes and keeps it in the database,
+    other workers and read-only nodes read it from there, and a change of answers makes it stale."""
+    import json
+    import shutil
+    import sqlite3
+
+    from tests.builders import login, make_candidate, make_election, make_user
+
+    app = make_app(WTF_CSRF_ENABLED=False)
+    db = connect(app.config["DATABASE"])
+    make_election(db)
+    for number, value in ((2, 1), (3, 5), (4, 3)):
+        cid = make_candidate(db, number=number, email=f"c{number}@example.fi")
+        db["answer"].insert({"candidate_id": cid, "question_id": "free-premises", "value": value})
+    make_user(db, "admin@example.fi", "admin")
+    db.conn.commit()
+    admin = app.test_client()
+    login(admin, "admin@example.fi")
+    admin.post("/yllapito/vaalit/kunta-2029/julkaisu", data={"confirm": "1"})
+    version = db.execute("SELECT data_version FROM election").fetchone()[0]
+    kept = db.execute("SELECT data_version, report FROM robustness_report").fetchall()
+    assert [v for v, _ in kept] == [version], "kept for the published data"
+    assert json.loads(kept[0][1])["candidates"] == 3
+
+    # Another worker serves what the database keeps (marked here so that a recomputation would show).
+    marked = {**json.loads(kept[0][1]), "seed": 1}
+    db.execute("UPDATE robustness_report SET report = ?", [json.dumps(marked)])
+    db.conn.commit()
+    worker = make_app(WTF_CSRF_ENABLED=False).test_client()
+    assert worker.get("/api/v1/elections/kunta-2029/robustness").get_json() == marked
+    assert "Väitteet, jotka muuttavat järjestystä eniten" in worker.get(
+        "/luotettavuus/kunta-2029"
+    ).get_data(as_text=True)
+
+    # A changed answer makes it stale: a read-only node (on its own copy, as a replica has) computes its
+    # own and writes nothing ...
+    db.execute("UPDATE answer SET value = 2 WHERE value = 1")
+    db.conn.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "replica.db"
+    shutil.copy(app.config["DATABASE"], copy)
+    reader = make_app(DATABASE=str(copy), READ_ONLY=True).test_client()
+    assert reader.get("/api/v1/elections/kunta-2029/robustness").get_json()["seed"] == 2026
+    with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as replica:
+        assert (
+            replica.execute("SELECT data_version FROM robustness_report").fetchone()[0] == version
+        )
+    # ... and the next writable worker keeps the new one.
+    make_app().test_client().get("/luotettavuus/kunta-2029")
+    assert db.execute("SELECT data_version FROM robustness_report").fetchone()[0] > version
+    db.conn.close()

@@ -486,7 +486,8 @@ def set_elected_command(election_id: str, path: str) -> None:
 @command("robustness")
 @click.argument("election_id")
 def robustness_command(election_id: str) -> None:
-    """Print an election's robustness report (how rankings depend on the formula and each statement) as JSON."""
+    """Print an election's robustness report (how rankings depend on the formula and each statement) as JSON,
+    computing and keeping it if the database has none for the election's current data."""
     import json
 
     from vaalikone.reports import robustness
@@ -494,7 +495,8 @@ def robustness_command(election_id: str) -> None:
     with opened(database()) as db:
         if db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone() is None:
             raise click.ClickException(f"no election {election_id!r}")
-        click.echo(json.dumps(robustness.report(db, election_id), indent=2, ensure_ascii=False))
+        found = robustness.report(db, election_id, keep=not current_app.config.get("READ_ONLY"))
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 
 @command("purge-feedback")

@@ -412,6 +412,26 @@ def m175_outbox(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m200_robustness_reports(db: sqlite_utils.Database) -> None:
+    """Each election's robustness report (vaalikone/reports/robustness.py), kept for the data_version it
+    was computed from. At national scale it takes about 10 s to compute; kept here, it is computed once
+    (when the election is published) instead of once per worker and node, and read-only nodes get it
+    through replication. Derived from public data only; no trigger: it is not something voters' pages
+    are rebuilt from."""
+    _run(
+        db,
+        """
+        CREATE TABLE robustness_report (
+            election_id TEXT PRIMARY KEY REFERENCES election(id) ON DELETE CASCADE,
+            data_version INTEGER NOT NULL,
+            report TEXT NOT NULL,          -- JSON, as `flask robustness` prints it
+            computed_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 # Later migration sets (one per area) are applied after the core set, in this order.
 EXTRA_SETS: list[Migrations] = []
 

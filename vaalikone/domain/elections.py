@@ -160,6 +160,32 @@ def toggle_publication(db: sqlite_utils.Database, election_id: str) -> bool:
     return published
 
 
+def kept_robustness(db: sqlite_utils.Database, election_id: str, data_version: int) -> str | None:
+    """The election's robustness report (JSON) if one was kept for this data_version."""
+    row = db.execute(
+        "SELECT report FROM robustness_report WHERE election_id = ? AND data_version = ?",
+        [election_id, data_version],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def keep_robustness(
+    db: sqlite_utils.Database, election_id: str, data_version: int, report: str
+) -> None:
+    """Keep the election's robustness report (JSON) computed from data_version, replacing an older one;
+    a report of an older version than the one kept is not written over it."""
+    with writing(db):
+        db.execute(
+            """INSERT INTO robustness_report (election_id, data_version, report, computed_at)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (election_id) DO UPDATE SET
+                   data_version = excluded.data_version, report = excluded.report,
+                   computed_at = excluded.computed_at
+               WHERE excluded.data_version >= robustness_report.data_version""",
+            [election_id, data_version, report, now()],
+        )
+
+
 def progress(db: sqlite_utils.Database, election_id: str, by: str) -> list[dict[str, Any]]:
     """Share of answered statements per party or per constituency."""
     group = {"party": "coalesce(p.name_fi, '–')", "constituency": "k.name_fi"}[by]

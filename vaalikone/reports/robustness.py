@@ -14,18 +14,22 @@ metric) and of voter-statement pairs (leave-one-out); "any" is the share of vote
 least one statement changes the result. Statements are listed by how often leaving them out changes the
 first place.
 
-Computed per election and data_version, kept in the app's matching store (bounded): a change of answers or
+Computed per election and data_version (about 10 s for a national municipal election), kept in the database
+(`robustness_report`; computed when the election is published, or by the first request after a change, or
+by `flask robustness`) and remembered in the app's matching store (bounded): a change of answers or
 statements gives a new report on the next request.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
 import sqlite_utils
 
 from vaalikone.db import database_file
+from vaalikone.domain import elections
 from vaalikone.matching.snapshot import ElectionSnapshot, get_snapshot
 from vaalikone.matching.stability import TOP, as_match, top_mask
 from vaalikone.matching.store import current as current_store
@@ -193,9 +197,21 @@ def compute(snapshot: ElectionSnapshot, random_voters: int = RANDOM_VOTERS) -> d
     }
 
 
-def report(db: sqlite_utils.Database, election_id: str) -> dict[str, Any]:
-    """The election's report for its current data, computed once per data_version (bounded cache)."""
+def report(db: sqlite_utils.Database, election_id: str, *, keep: bool = False) -> dict[str, Any]:
+    """The election's report for its current data: the one kept in the database for this data_version,
+    else computed (and kept there too when `keep`: a read-only node passes False). Either way it is also
+    remembered in the app's bounded store, so a worker reads the database once per version."""
     snapshot = get_snapshot(db, election_id)
     key = (database_file(db), election_id, snapshot.version)
+
+    def make() -> dict[str, Any]:
+        kept = elections.kept_robustness(db, election_id, snapshot.version)
+        if kept is not None:
+            return json.loads(kept)
+        found = compute(snapshot)
+        if keep:
+            elections.keep_robustness(db, election_id, snapshot.version, json.dumps(found))
+        return found
+
     # In the app's store (bounded), keyed by an election checked against the database and its version.
-    return current_store().reports.remember(("robustness", *key), lambda: compute(snapshot))
+    return current_store().reports.remember(("robustness", *key), make)

@@ -32,6 +32,11 @@ def get_db() -> sqlite_utils.Database:
     return g.db
 
 
+def writable() -> bool:
+    """Whether this node may write (derived data such as a computed report): a read-only node may not."""
+    return not current_app.config.get("READ_ONLY")
+
+
 def _connection(path: str, read_only: bool) -> sqlite_utils.Database:
     """This thread's connection to `path`, reopened when a read-only node's copy has been replaced (a
     stat per request; the old connection finished its reads on the old file, so no voter sees an error)."""

@@ -24,6 +24,7 @@ from vaalikone.i18n import gettext as _
 from vaalikone.importers import candidates as candidate_import
 from vaalikone.importers import emails as email_import
 from vaalikone.importers import moj
+from vaalikone.reports import robustness
 from vaalikone.web.accounts import role_required
 from vaalikone.web.admin.forms import (
     ButtonForm,
@@ -366,7 +367,10 @@ def publish(election_id: str):
             button=ButtonForm(),
             summary=elections.publication_summary(get_db(), election_id),
         )
-    elections.toggle_publication(get_db(), election_id)
+    if elections.toggle_publication(get_db(), election_id):
+        # Computed now, once (about 10 s at national scale), rather than by the first voter who opens the
+        # robustness page on each worker.
+        robustness.report(get_db(), election_id, keep=True)
     flash(_("Vaalit julkaistu.") if not election["published_at"] else _("Julkaisu peruttu."))
     return redirect(url_for("admin.election", election_id=election_id))
 

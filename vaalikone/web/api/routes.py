@@ -19,7 +19,7 @@ from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.matching.store import BoundedCache
 from vaalikone.reports import robustness
-from vaalikone.web.database import get_db
+from vaalikone.web.database import get_db, writable
 from vaalikone.web.i18n import LANGUAGES, localized
 from vaalikone.web.security import api_limit, export_limit
 from vaalikone.web.spreadsheet import csv_response, csv_text
@@ -488,4 +488,4 @@ def election_robustness(election_id: str):
         is None
     ):
         abort(404)
-    return jsonify(robustness.report(db, election_id))
+    return jsonify(robustness.report(db, election_id, keep=writable()))

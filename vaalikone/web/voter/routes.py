@@ -34,7 +34,7 @@ from vaalikone.domain import feedback, provenance
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.reports import charts, party_answers, robustness
-from vaalikone.web.database import get_bank, get_db
+from vaalikone.web.database import get_bank, get_db, writable
 from vaalikone.web.i18n import current_language, localized, percent
 from vaalikone.web.security import limiter, voter_limit
 from vaalikone.web.templating import range_text, scale_label, shows_election
@@ -702,7 +702,7 @@ def robustness_page(election_id: str):
     """How much the election's rankings depend on the formula and on any one statement."""
     election = _published(election_id)
     db = get_db()
-    found = robustness.report(db, election_id)
+    found = robustness.report(db, election_id, keep=writable())
     texts = {
         q["id"]: q
         for q in db.query(
