@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaalikone.db import connect
+from vaalikone.db import connect, opened
 from vaalikone.matching import scoring
 from vaalikone.matching.snapshot import get_snapshot
 
@@ -55,8 +55,7 @@ def test_municipalities_list_their_elections(demo_client):
 
 def expected(app, election_id, constituency_id, answers, weights):
     """What the scorer says, ids and matches best first, and party matches by party id."""
-    db = connect(app.config["DATABASE"])
-    try:
+    with opened(app.config["DATABASE"]) as db:
         snapshot = get_snapshot(db, election_id)
         view = snapshot.constituency(constituency_id)
         voter, w = snapshot.voter_vectors(answers, weights)
@@ -71,8 +70,6 @@ def expected(app, election_id, constituency_id, answers, weights):
             if pid and parties.count[p]
         }
         return [int(snapshot.candidate_ids[view.rows[i]]) for i in order], matches[order], party
-    finally:
-        db.conn.close()
 
 
 @pytest.mark.parametrize(
@@ -121,16 +118,13 @@ def test_match_agrees_with_the_scorer(demo_app, demo_client, kind, election, con
 
 def expected_range(demo_app, election_id, constituency_id, answers, weights):
     """Every candidate's lowest and highest match, by id, straight from the scorer."""
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         snapshot = get_snapshot(db, election_id)
         view = snapshot.constituency(constituency_id)
         voter, w = snapshot.voter_vectors(answers, {k: float(v) for k, v in weights.items()})
         low, high = scoring.match_range(voter, w, view.matrix)
         ids = snapshot.candidate_ids[view.rows].tolist()
         return dict(zip(ids, low.tolist(), strict=True)), dict(zip(ids, high.tolist(), strict=True))
-    finally:
-        db.conn.close()
 
 
 def test_limit_cuts_the_list_and_defaults_to_twenty(demo_client):

@@ -9,7 +9,7 @@ import numpy as np
 from werkzeug.datastructures import MultiDict
 
 from tests.test_voter import carried, ranked_ids, scorer_order, text_of
-from vaalikone.db import connect
+from vaalikone.db import opened
 from vaalikone.matching import adaptive
 from vaalikone.matching.snapshot import get_snapshot
 
@@ -29,15 +29,12 @@ def trail(html: str) -> list[str]:
 
 def like_a_candidate(app, number: int = 7) -> dict[str, str]:
     """A Helsinki municipal candidate's answers (by ballot number) as form values: a voter who thinks alike."""
-    db = connect(app.config["DATABASE"])
-    try:
+    with opened(app.config["DATABASE"]) as db:
         rows = db.execute(
             """SELECT a.question_id, a.value FROM answer a JOIN candidate c ON c.id = a.candidate_id
                WHERE c.constituency_id = ? AND c.number = ?""",
             [f"kunta-2025:{HELSINKI}", number],
         ).fetchall()
-    finally:
-        db.conn.close()
     return {qid: "" if value is None else str(value) for qid, value in rows}
 
 
@@ -56,13 +53,10 @@ def test_the_quick_quiz_first_asks_what_divides_the_voters_own_candidates_most(
     demo_client, demo_app
 ):
     html = demo_client.get(f"/kysely/pika?kunta={HELSINKI}").get_data(as_text=True)
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         snapshot = get_snapshot(db, "kunta-2025")
         view = snapshot.constituency(f"kunta-2025:{HELSINKI}")
         x = view.matrix.answers
-    finally:
-        db.conn.close()
     spread = np.nanvar(x, axis=0) * np.mean(~np.isnan(x), axis=0)
     assert shown(html) == snapshot.question_ids[int(np.argmax(spread))]
     assert "Pikakysely" in html and 'name="asked"' not in html
@@ -149,12 +143,9 @@ def test_the_start_page_offers_plain_language_and_the_choice_rides_to_the_quiz(d
 def test_an_imported_election_without_plain_texts_says_so_and_shows_the_standard_text(
     demo_client, demo_app
 ):
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         db.execute("UPDATE question SET plain_fi = NULL, plain_sv = NULL, plain_en = NULL")
         db.conn.commit()
-    finally:
-        db.conn.close()
     bank = demo_app.extensions["vaalikone.bank"]
     html = demo_client.get(f"/kysely/pika?kunta={HELSINKI}&selko=1").get_data(as_text=True)
     assert "ei ole selkokielisiä versioita" in html

@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 
-from vaalikone.db import connect
+from vaalikone.db import connect, opened
 from vaalikone.domain.statements import load_bank
 from vaalikone.matching import scoring
 from vaalikone.matching.snapshot import get_snapshot
@@ -73,15 +73,12 @@ def test_results_show_each_candidates_range_and_the_how_sure_sentence(demo_clien
     assert re.search(r"Kärkesi 5 ehdokkaasta [0-5] pysyy kärjessä", text)
     assert re.search(r"Kärjessä pysyy [0-5], vaikka mikä tahansa yksi", text)
     # The ranges shown agree with the scorer's for the candidates on the page.
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         snapshot = get_snapshot(db, "kunta-2025")
         view = snapshot.constituency("kunta-2025:179")
         answers = {k[2:]: int(v) for k, v in ANSWERS.items()}
         voter, w = snapshot.voter_vectors(answers, {})
         low, high = scoring.match_range(voter, w, view.matrix)
-    finally:
-        db.conn.close()
     ranges = re.findall(
         r'<td class="match">(\d+)\s%(?: <span class="match-range">\((\d+)\s%–(\d+)\s%\)</span>)?',
         section,
@@ -112,11 +109,8 @@ def test_the_accessibility_statement_names_the_standard_checks_limitations_and_d
 
 
 def feedback_rows(demo_app) -> list[dict]:
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         return list(db.query("SELECT * FROM accessibility_feedback ORDER BY id"))
-    finally:
-        db.conn.close()
 
 
 def test_feedback_reaches_the_administrator_and_never_stores_answers(demo_client, demo_app):
@@ -135,11 +129,8 @@ def test_feedback_reaches_the_administrator_and_never_stores_answers(demo_client
     assert set(rows[0]) == {"id", "received_at", "message", "contact", "lang"}
     # Not for voters, nor anyone but the administrator.
     assert demo_client.get("/yllapito/palaute").status_code in (302, 401, 403)
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         make_user(db, "admin@example.fi", "admin")
-    finally:
-        db.conn.close()
     login(demo_client, "admin@example.fi")
     page = text_of(demo_client.get("/yllapito/palaute").get_data(as_text=True))
     assert "Kontrasti on heikko." in page and "a@example.fi" in page
@@ -161,20 +152,16 @@ def test_feedback_older_than_the_retention_period_is_purged(demo_app):
     from vaalikone.domain import feedback
 
     now = datetime(2026, 12, 4, tzinfo=UTC)
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         feedback.submit(db, "vanha", None, "fi", 365, now - timedelta(days=366))
         feedback.submit(db, "tuore", None, "sv", 365, now - timedelta(days=364))
         assert feedback.purge(db, 365, now) == 1
         assert [m["message"] for m in feedback.messages(db)] == ["tuore"]
-    finally:
-        db.conn.close()
 
 
 def test_the_party_page_counts_every_candidates_answer_and_gives_the_median(demo_client, demo_app):
     """One party's row for one statement: shares and counts straight from the answers table."""
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         party = "kok"
         rows = db.execute(
             """SELECT a.value FROM candidate c LEFT JOIN answer a
@@ -183,8 +170,6 @@ def test_the_party_page_counts_every_candidates_answer_and_gives_the_median(demo
             [party],
         ).fetchall()
         name = db.execute("SELECT name_fi FROM party WHERE id = ?", [party]).fetchone()[0]
-    finally:
-        db.conn.close()
     values = [v for (v,) in rows]
     html = demo_client.get("/puolueiden-vastaukset/kunta-2025").get_data(as_text=True)
     section = html.split('id="v-free-premises"', 1)[1].split("</section>", 1)[0]
@@ -213,16 +198,13 @@ def shown_ids(html: str, election_id: str = "kunta-2025") -> list[int]:
 
 
 def candidates_where(demo_app, where: str) -> set[int]:
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         return {
             i
             for (i,) in db.execute(
                 f"SELECT id FROM candidate WHERE constituency_id = 'kunta-2025:179' AND {where}"
             )
         }
-    finally:
-        db.conn.close()
 
 
 def test_filters_by_age_group_gender_and_result_ride_in_the_form(demo_client, demo_app):
@@ -249,12 +231,9 @@ def test_only_the_filters_the_data_has_are_offered(demo_client, demo_app):
     assert 'name="gender-kunta-2025"' in html and 'name="age-kunta-2025"' in html
     # The demo has no official list: no incumbency data, so no incumbency filter.
     assert 'name="inc-kunta-2025"' not in html
-    db = connect(demo_app.config["DATABASE"])
-    try:
+    with opened(demo_app.config["DATABASE"]) as db:
         db.execute("UPDATE candidate SET gender = NULL WHERE election_id = 'kunta-2025'")
         db.conn.commit()
-    finally:
-        db.conn.close()
     html = demo_client.post(
         "/tulokset", data={"kunta": "179", **ANSWERS, "gender-kunta-2025": "f"}
     ).get_data(as_text=True)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.helpers import answer_one_page, assert_accessible, cell_text
-from vaalikone.db import connect
+from vaalikone.db import opened
 from vaalikone.matching import scoring
 from vaalikone.matching.snapshot import get_snapshot
 
@@ -18,16 +18,13 @@ BOTH = ["page", "nojs_page"]
 
 
 def ranges(app, answers: dict[str, int]) -> dict[int, tuple[float, float]]:
-    db = connect(app.config["DATABASE"])
-    try:
+    with opened(app.config["DATABASE"]) as db:
         snapshot = get_snapshot(db, "kunta-2025")
         view = snapshot.constituency("kunta-2025:179")
         voter, w = snapshot.voter_vectors(answers, {})
         low, high = scoring.match_range(voter, w, view.matrix)
         ids = snapshot.candidate_ids[view.rows].tolist()
         return dict(zip(ids, zip(low.tolist(), high.tolist(), strict=True), strict=True))
-    finally:
-        db.conn.close()
 
 
 @pytest.mark.parametrize("fixture", BOTH)
@@ -61,8 +58,7 @@ def test_filters_narrow_the_list_and_keep_the_answers(live_server, request, fixt
     section.locator("select[name='gender-kunta-2025']").select_option("f")
     section.locator("select[name='age-kunta-2025']").select_option("45-64")
     section.locator("button[name=filter]").click()
-    db = connect(live_server.app.config["DATABASE"])
-    try:
+    with opened(live_server.app.config["DATABASE"]) as db:
         expected = {
             i
             for (i,) in db.execute(
@@ -70,8 +66,6 @@ def test_filters_narrow_the_list_and_keep_the_answers(live_server, request, fixt
                    AND gender = 'f' AND age BETWEEN 45 AND 64"""
             )
         }
-    finally:
-        db.conn.close()
     section = page.locator("#s-kunta-2025")
     shown = {
         int(a.rsplit("/", 1)[1])
@@ -131,11 +125,8 @@ def test_feedback_reaches_the_administrator_without_javascript(live_server, nojs
     page.fill("textarea[name=message]", "Kaavion värit ovat vaikeita erottaa.")
     page.click("text=Lähetä palaute")
     assert "Kiitos palautteesta" in page.locator(".flash").inner_text()
-    db = connect(live_server.app.config["DATABASE"])
-    try:
+    with opened(live_server.app.config["DATABASE"]) as db:
         stored = [m for (m,) in db.execute("SELECT message FROM accessibility_feedback")]
-    finally:
-        db.conn.close()
     assert stored == ["Kaavion värit ovat vaikeita erottaa."]
 
 
