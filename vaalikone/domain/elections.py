@@ -127,6 +127,14 @@ def delete_election(db: sqlite_utils.Database, election_id: str) -> None:
         db.execute("DELETE FROM election WHERE id = ?", [election_id])
 
 
+def published(db: sqlite_utils.Database, election_id: str) -> dict[str, Any] | None:
+    """The election if it exists and is published (what voters, the API and reports may show), else None."""
+    return next(
+        db.query("SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]),
+        None,
+    )
+
+
 def publication_summary(db: sqlite_utils.Database, election_id: str) -> dict[str, int]:
     """What publishing would show: candidates, how many answered every statement, some, or none."""
     row = db.execute(

@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from vaalikone.db import writing
+from vaalikone.domain import elections
 from vaalikone.i18n import gettext as _
 
 
@@ -35,9 +36,7 @@ def save_goals(
 
 def ensure_publishable(db: sqlite_utils.Database, election_id: str) -> None:
     """Raise NotPublishable unless the election exists and is published."""
-    if not db.execute(
-        "SELECT 1 FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
-    ).fetchone():
+    if elections.published(db, election_id) is None:
         raise NotPublishable(_("Vaaleja ei löytynyt tai niitä ei ole vielä julkaistu."))
 
 

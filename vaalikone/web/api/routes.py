@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from vaalikone.db import database_file
+from vaalikone.domain import elections
 from vaalikone.extensions import csrf, limiter
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
@@ -88,12 +89,7 @@ def questions():
     db = get_db()
     election_id = request.args.get("election")
     if election_id is not None:
-        election = next(
-            db.query(
-                "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
-            ),
-            None,
-        )
+        election = elections.published(db, election_id)
         if election is None:
             _fail(_("Tuntematon vaali: %(id)s.", id=_short(election_id)))
         rows = voting.questions_for(db, [voting.Ballot(election, {})])
@@ -340,15 +336,7 @@ def candidate(candidate_id: int):
 
 
 def _published(election_id: str) -> dict[str, Any]:
-    row = next(
-        get_db().query(
-            "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
-        ),
-        None,
-    )
-    if row is None:
-        abort(404)
-    return row
+    return elections.published(get_db(), election_id) or abort(404)
 
 
 def _exported(election_id: str, fmt: str, build: Callable[[dict[str, Any]], str]) -> str:
@@ -477,15 +465,5 @@ def open_data_csv(election_id: str):
 @bp.route("/elections/<election_id>/robustness")
 def election_robustness(election_id: str):
     """How robust a published election's rankings are (vaalikone/reports/robustness.py)."""
-    db = get_db()
-    if (
-        next(
-            db.query(
-                "SELECT 1 FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
-            ),
-            None,
-        )
-        is None
-    ):
-        abort(404)
-    return jsonify(robustness.report(db, election_id, keep=writable()))
+    _published(election_id)
+    return jsonify(robustness.report(get_db(), election_id, keep=writable()))

@@ -31,6 +31,7 @@ from flask import (
 from markupsafe import Markup, escape
 
 from vaalikone.domain import feedback, provenance
+from vaalikone.domain.elections import published as published_election
 from vaalikone.i18n import gettext as _
 from vaalikone.matching import voting
 from vaalikone.reports import charts, party_answers, robustness
@@ -658,14 +659,7 @@ def accessibility():
 
 def _published(election_id: str) -> dict[str, Any]:
     """A published election (404 otherwise), marked for the page's demo banner and source line."""
-    election = next(
-        get_db().query(
-            "SELECT * FROM election WHERE id = ? AND published_at IS NOT NULL", [election_id]
-        ),
-        None,
-    )
-    if election is None:
-        abort(404)
+    election = published_election(get_db(), election_id) or abort(404)
     shows_election(election)
     return election
 
