@@ -141,8 +141,7 @@ def import_candidates_command(election_id: str, path: str) -> None:
     from vaalikone.importers import candidates as candidate_import
 
     with opened(database()) as db:
-        if not db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone():
-            raise click.ClickException(_("Tuntemattomat vaalit %(id)s.", id=election_id))
+        _known_election(db, election_id)
         with open(path, "rb") as f:
             parsed = candidate_import.parse(db, f.read(), election_id)
         if parsed.problems:
@@ -493,8 +492,7 @@ def robustness_command(election_id: str) -> None:
     from vaalikone.reports import robustness
 
     with opened(database()) as db:
-        if db.execute("SELECT 1 FROM election WHERE id = ?", [election_id]).fetchone() is None:
-            raise click.ClickException(f"no election {election_id!r}")
+        _known_election(db, election_id)
         found = robustness.report(db, election_id, keep=not current_app.config.get("READ_ONLY"))
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
