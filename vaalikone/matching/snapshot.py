@@ -48,10 +48,13 @@ class ConstituencyView:
         init=False, repr=False
     )  # party_index prepared for each voter's spreads
     candidate_keys: frozenset[str] = field(init=False, repr=False)  # ids as forms send them
+    # (rows,) how many statements each candidate answered; "did not answer" ranks last on every page
+    answered: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.party_groups = Groups(self.party_index, len(self.party_profiles))
         self.candidate_keys = frozenset(str(i) for i in self.candidate_ids.tolist())
+        self.answered = np.count_nonzero(~np.isnan(self.matrix.answers), axis=1)
 
 
 @dataclass

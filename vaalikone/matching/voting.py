@@ -523,7 +523,7 @@ def results(
     order = scoring.rank(matches, numbers)
     # Candidates who answered none of the election's statements come last: pages say "did not answer"
     # instead of a match.
-    given = np.count_nonzero(~np.isnan(snapshot.answers[view.rows]), axis=1)
+    given = view.answered
     order = np.concatenate([order[given[order] > 0], order[given[order] == 0]])
     ranked = Ranking(
         snapshot.people,
